@@ -1,0 +1,479 @@
+//! The model of one Terraform module (a directory) that rules check.
+//!
+//! Built once per module from its parsed files: its `terraform` blocks, backend blocks,
+//! effective `required_version` list, partial `*.tfbackend` files, and the effective s3
+//! configurations Terraform would build from them (the block alone, or the block with each
+//! partial file laid over it).
+
+use std::ops::Range;
+use std::path::PathBuf;
+
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::{Attribute, Block, Body};
+use hcl_edit::Span;
+
+use crate::constraints::Constraints;
+use crate::diagnostic::{Diagnostic, Fix};
+use crate::rules::Rule;
+use crate::source::SourceFile;
+use crate::spaces::Endpoint;
+use crate::value::{object_get, Literal};
+
+/// Which program will run the configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    #[default]
+    Terraform,
+    #[serde(rename = "opentofu")]
+    #[value(name = "opentofu")]
+    OpenTofu,
+}
+
+/// What a run knows beyond the files: chosen by flags and `tfblint.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// `None`: OpenTofu when the module has `.tofu` files, else Terraform.
+    pub engine: Option<Engine>,
+    /// Spaces regions newer than the built-in list.
+    pub spaces_regions: Vec<String>,
+}
+
+/// A directory's Terraform files, sorted by path.
+#[derive(Debug)]
+pub struct Module {
+    pub dir: PathBuf,
+    pub files: Vec<SourceFile>,
+}
+
+/// A block and the file it is in.
+#[derive(Debug, Clone, Copy)]
+pub struct BlockRef<'a> {
+    pub file: &'a SourceFile,
+    pub block: &'a Block,
+}
+
+impl<'a> BlockRef<'a> {
+    /// `backend "s3"`: from the identifier to the end of the last label.
+    pub fn header_span(&self) -> Range<usize> {
+        let start = self.block.ident.span().map_or(0, |s| s.start);
+        let end = self
+            .block
+            .labels
+            .last()
+            .and_then(|l| l.span())
+            .or_else(|| self.block.ident.span())
+            .map_or(start, |s| s.end);
+        start..end
+    }
+
+    pub fn label(&self) -> Option<&'a str> {
+        self.block.labels.first().map(|l| l.as_str())
+    }
+
+    pub fn span(&self) -> Range<usize> {
+        self.block.span().unwrap_or_else(|| self.header_span())
+    }
+}
+
+/// An attribute (`name = value`) and the file it is in.
+#[derive(Debug, Clone, Copy)]
+pub struct Arg<'a> {
+    pub file: &'a SourceFile,
+    pub attr: &'a Attribute,
+}
+
+impl<'a> Arg<'a> {
+    pub fn name(&self) -> &'a str {
+        self.attr.key.value().as_str()
+    }
+
+    pub fn expr(&self) -> &'a Expression {
+        &self.attr.value
+    }
+
+    pub fn literal(&self) -> Literal<'a> {
+        Literal::of(&self.attr.value)
+    }
+
+    /// The whole `name = value`.
+    pub fn span(&self) -> Range<usize> {
+        self.attr.span().unwrap_or(0..0)
+    }
+
+    pub fn key_span(&self) -> Range<usize> {
+        self.attr.key.span().unwrap_or_else(|| self.span())
+    }
+
+    pub fn value_span(&self) -> Range<usize> {
+        self.attr.value.span().unwrap_or_else(|| self.span())
+    }
+}
+
+/// The names Terraform gives the secret-bearing s3 arguments: their values are masked in
+/// every snippet, whichever rules are enabled.
+pub const SECRET_ARGUMENTS: &[&str] = &["access_key", "secret_key", "token", "sse_customer_key"];
+
+/// One effective s3 backend configuration: a `backend "s3"` block, a partial file, or both
+/// (the partial's values override the block's, as `terraform init -backend-config` does).
+#[derive(Debug, Clone)]
+pub struct S3Config<'a> {
+    pub block: Option<BlockRef<'a>>,
+    pub partial: Option<&'a SourceFile>,
+    /// Every argument in source order, the block's first then the partial's, duplicates kept.
+    pub arguments: Vec<Arg<'a>>,
+}
+
+impl<'a> S3Config<'a> {
+    fn new(block: Option<BlockRef<'a>>, partial: Option<&'a SourceFile>) -> Self {
+        let block_args = block.into_iter().flat_map(|b| {
+            b.block
+                .body
+                .attributes()
+                .map(move |attr| Arg { file: b.file, attr })
+        });
+        let partial_args = partial.into_iter().flat_map(|file| {
+            file.body()
+                .into_iter()
+                .flat_map(Body::attributes)
+                .map(move |attr| Arg { file, attr })
+        });
+        S3Config {
+            block,
+            partial,
+            arguments: block_args.chain(partial_args).collect(),
+        }
+    }
+
+    /// The argument Terraform would use: the last one set, so a partial file wins.
+    pub fn get(&self, name: &str) -> Option<Arg<'a>> {
+        self.arguments
+            .iter()
+            .rev()
+            .find(|a| a.name() == name)
+            .copied()
+    }
+
+    /// Where a finding about a missing argument goes: the block's header, or the start of a
+    /// partial file that stands alone.
+    pub fn anchor(&self) -> (&'a SourceFile, Range<usize>) {
+        match (self.block, self.partial) {
+            (Some(b), _) => (b.file, b.header_span()),
+            (None, Some(p)) => (p, 0..0),
+            (None, None) => unreachable!("an S3Config has a block or a partial file"),
+        }
+    }
+
+    /// "in the backend block", "in the backend block or in `prod.s3.tfbackend`".
+    pub fn where_missing(&self) -> String {
+        match (self.block, self.partial) {
+            (Some(_), Some(p)) => {
+                format!("in the backend block or in `{}`", p.file_name())
+            }
+            (Some(_), None) => "in the backend block".into(),
+            (None, Some(p)) => format!("in `{}`", p.file_name()),
+            (None, None) => String::new(),
+        }
+    }
+
+    /// The S3 endpoint: `endpoints = { s3 = … }`, else the deprecated `endpoint`.
+    pub fn endpoint(&self) -> Option<EndpointArg<'a>> {
+        if let Some(arg) = self.get("endpoints") {
+            if let Literal::Object(obj) = arg.literal() {
+                if let Some((_, expr)) = object_get(obj, "s3") {
+                    return Some(EndpointArg {
+                        file: arg.file,
+                        expr,
+                        deprecated: false,
+                    });
+                }
+            }
+        }
+        self.get("endpoint").map(|arg| EndpointArg {
+            file: arg.file,
+            expr: arg.expr(),
+            deprecated: true,
+        })
+    }
+
+    /// The endpoint, parsed, when it is a literal string.
+    pub fn parsed_endpoint(&self) -> Option<Endpoint> {
+        self.endpoint()?.literal().as_str().map(Endpoint::parse)
+    }
+
+    /// Whether the endpoint is a DigitalOcean Spaces host.
+    pub fn is_spaces(&self) -> bool {
+        self.parsed_endpoint().is_some_and(|e| e.is_spaces())
+    }
+}
+
+/// The S3 endpoint's expression and where it came from.
+#[derive(Debug, Clone, Copy)]
+pub struct EndpointArg<'a> {
+    pub file: &'a SourceFile,
+    pub expr: &'a Expression,
+    /// Set through the deprecated top-level `endpoint`.
+    pub deprecated: bool,
+}
+
+impl<'a> EndpointArg<'a> {
+    pub fn literal(&self) -> Literal<'a> {
+        Literal::of(self.expr)
+    }
+
+    pub fn span(&self) -> Range<usize> {
+        self.expr.span().unwrap_or(0..0)
+    }
+}
+
+/// Everything the rules see of one module.
+#[derive(Debug)]
+pub struct ModuleContext<'a> {
+    pub module: &'a Module,
+    pub settings: &'a Settings,
+    pub engine: Engine,
+    /// Every `terraform` block of every parsed configuration file.
+    pub terraform_blocks: Vec<BlockRef<'a>>,
+    /// Every `backend` block inside those, of any type, in file order.
+    pub backends: Vec<BlockRef<'a>>,
+    /// The `required_version` arguments that hold: all of them, or, when an override file
+    /// sets one, those of the last such override file.
+    pub required_versions: Vec<Arg<'a>>,
+    /// Those `required_version`s parsed, and the versions they admit together.
+    pub constraints: Constraints<'a>,
+    /// The module's parsed `*.tfbackend` files.
+    pub partials: Vec<&'a SourceFile>,
+    /// The effective s3 configurations to lint.
+    pub s3_configs: Vec<S3Config<'a>>,
+}
+
+impl<'a> ModuleContext<'a> {
+    pub fn new(module: &'a Module, settings: &'a Settings) -> Self {
+        let engine = settings.engine.unwrap_or_else(|| {
+            if module
+                .files
+                .iter()
+                .any(|f| f.kind == crate::source::FileKind::Tofu)
+            {
+                Engine::OpenTofu
+            } else {
+                Engine::Terraform
+            }
+        });
+        let mut terraform_blocks = Vec::new();
+        let mut partials = Vec::new();
+        for file in &module.files {
+            let Some(body) = file.body() else { continue };
+            if file.kind.is_config() {
+                terraform_blocks.extend(
+                    body.get_blocks("terraform")
+                        .map(|block| BlockRef { file, block }),
+                );
+            } else {
+                partials.push(file);
+            }
+        }
+
+        let backends: Vec<BlockRef<'a>> = terraform_blocks
+            .iter()
+            .flat_map(|tf| {
+                tf.block
+                    .body
+                    .get_blocks("backend")
+                    .map(move |block| BlockRef {
+                        file: tf.file,
+                        block,
+                    })
+            })
+            .collect();
+
+        let required_versions = effective_required_versions(&terraform_blocks);
+        let constraints = Constraints::new(&required_versions);
+
+        // An override file's backend replaces the main ones.
+        let overriding: Vec<BlockRef<'a>> = backends
+            .iter()
+            .filter(|b| b.file.is_override())
+            .copied()
+            .collect();
+        let effective_backends = if overriding.is_empty() {
+            backends.clone()
+        } else {
+            overriding
+        };
+        let has_other_backend = effective_backends.iter().any(|b| b.label() != Some("s3"));
+        let s3_blocks: Vec<BlockRef<'a>> = effective_backends
+            .into_iter()
+            .filter(|b| b.label() == Some("s3"))
+            .collect();
+
+        let mut s3_configs = Vec::new();
+        for block in &s3_blocks {
+            if partials.is_empty() {
+                s3_configs.push(S3Config::new(Some(*block), None));
+            } else {
+                s3_configs.extend(
+                    partials
+                        .iter()
+                        .map(|p| S3Config::new(Some(*block), Some(*p))),
+                );
+            }
+        }
+        // A partial file alone is linted as a complete s3 configuration, unless the module
+        // declares another backend type that it belongs to.
+        if s3_blocks.is_empty() && !has_other_backend {
+            s3_configs.extend(partials.iter().map(|p| S3Config::new(None, Some(*p))));
+        }
+
+        ModuleContext {
+            module,
+            settings,
+            engine,
+            terraform_blocks,
+            backends,
+            required_versions,
+            constraints,
+            partials,
+            s3_configs,
+        }
+    }
+
+    pub fn has_s3_backend(&self) -> bool {
+        !self.s3_configs.is_empty()
+    }
+
+    /// Every s3 argument of the module once: those of each s3 block, then of each partial
+    /// file that belongs to an s3 configuration.
+    pub fn s3_arguments(&self) -> Vec<Arg<'a>> {
+        let mut seen_blocks: Vec<*const Block> = Vec::new();
+        let mut seen_partials: Vec<*const SourceFile> = Vec::new();
+        let mut out = Vec::new();
+        for config in &self.s3_configs {
+            if let Some(b) = config.block {
+                if !seen_blocks.contains(&(b.block as *const Block)) {
+                    seen_blocks.push(b.block);
+                    out.extend(
+                        b.block
+                            .body
+                            .attributes()
+                            .map(|attr| Arg { file: b.file, attr }),
+                    );
+                }
+            }
+            if let Some(p) = config.partial {
+                if !seen_partials.contains(&(p as *const SourceFile)) {
+                    seen_partials.push(p);
+                    out.extend(
+                        p.body()
+                            .into_iter()
+                            .flat_map(Body::attributes)
+                            .map(|attr| Arg { file: p, attr }),
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    /// The first s3 block, where module-level findings about the backend go.
+    pub fn first_s3_anchor(&self) -> Option<(&'a SourceFile, Range<usize>)> {
+        self.s3_configs.first().map(S3Config::anchor)
+    }
+
+    /// Byte ranges of secret values, per file index in `module.files`, to mask in snippets.
+    pub fn secret_ranges(&self) -> Vec<(&'a SourceFile, Range<usize>)> {
+        self.s3_arguments()
+            .into_iter()
+            .filter(|a| SECRET_ARGUMENTS.contains(&a.name()))
+            .filter_map(|a| {
+                let span = a.value_span();
+                let inner = a.file.string_contents(&span).unwrap_or(span);
+                (!inner.is_empty()).then_some((a.file, inner))
+            })
+            .collect()
+    }
+}
+
+fn effective_required_versions<'a>(terraform_blocks: &[BlockRef<'a>]) -> Vec<Arg<'a>> {
+    let args = |overrides: bool| -> Vec<Arg<'a>> {
+        terraform_blocks
+            .iter()
+            .filter(|b| b.file.is_override() == overrides)
+            .filter_map(|b| {
+                b.block
+                    .body
+                    .get_attribute("required_version")
+                    .map(|attr| Arg { file: b.file, attr })
+            })
+            .collect()
+    };
+    let overrides = args(true);
+    match overrides.last() {
+        // Each override file that sets it clobbers the list; the last one wins.
+        Some(last) => overrides
+            .iter()
+            .filter(|a| std::ptr::eq(a.file, last.file))
+            .copied()
+            .collect(),
+        None => args(false),
+    }
+}
+
+/// Collects a rule's findings for one module.
+#[derive(Debug, Default)]
+pub struct Sink {
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Sink {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reports a finding of `rule` on `span` of `file`, with the rule's default severity.
+    /// The message must never contain a secret's value.
+    pub fn report(
+        &mut self,
+        rule: &'static Rule,
+        file: &SourceFile,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let message = message.into();
+        self.diagnostics.push(Diagnostic {
+            code: rule.code,
+            name: rule.name,
+            severity: rule.severity,
+            label: String::new(),
+            message,
+            help: None,
+            file: file.display.clone(),
+            start: file.position(span.start),
+            end: file.position(span.end),
+            span,
+            fix: None,
+        });
+        self.diagnostics.last_mut().expect("just pushed")
+    }
+
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.diagnostics
+    }
+}
+
+impl Diagnostic {
+    pub fn with_help(&mut self, help: impl Into<String>) -> &mut Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_label(&mut self, label: impl Into<String>) -> &mut Self {
+        self.label = label.into();
+        self
+    }
+
+    pub fn with_fix(&mut self, fix: Fix) -> &mut Self {
+        self.fix = Some(fix);
+        self
+    }
+}

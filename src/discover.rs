@@ -1,0 +1,192 @@
+//! Finding the files to lint and grouping them into modules (directories).
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use globset::GlobSet;
+use walkdir::WalkDir;
+
+use crate::source::FileKind;
+
+/// A file to read, as the user would name it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FileEntry {
+    pub path: PathBuf,
+    pub display: String,
+    pub kind: FileKind,
+}
+
+/// The files of one module directory.
+#[derive(Debug, Default)]
+pub struct ModuleFiles {
+    pub dir: PathBuf,
+    pub files: BTreeMap<PathBuf, FileEntry>,
+}
+
+/// What discovery found, and what it could not read.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// Keyed by the directory's canonical path, so `. ./mod` finds each module once.
+    pub modules: BTreeMap<PathBuf, ModuleFiles>,
+    /// Problems that stop a path from being linted (exit code 2).
+    pub errors: Vec<String>,
+}
+
+/// Why a path named on the command line cannot be linted at all.
+#[derive(Debug)]
+pub struct PathError(pub String);
+
+pub struct Walker<'a> {
+    pub cwd: &'a Path,
+    pub exclude: &'a GlobSet,
+}
+
+impl Walker<'_> {
+    pub fn discover(&self, paths: &[PathBuf]) -> Result<Discovery, PathError> {
+        let mut found = Discovery::default();
+        for path in paths {
+            let meta = std::fs::metadata(path)
+                .map_err(|e| PathError(format!("{}: {}", path.display(), io_reason(&e))))?;
+            if meta.is_dir() {
+                self.walk(path, &mut found);
+            } else {
+                let dir = match path.parent() {
+                    Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                    _ => PathBuf::from("."),
+                };
+                let kind = FileKind::for_named_file(path);
+                self.add(&mut found, &dir, path.clone(), kind);
+                self.add_siblings(&mut found, &dir);
+            }
+        }
+        Ok(found)
+    }
+
+    fn walk(&self, root: &Path, found: &mut Discovery) {
+        let walker = WalkDir::new(root)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                if e.depth() == 0 {
+                    return true;
+                }
+                let hidden = e.file_name().to_str().is_some_and(|n| n.starts_with('.'));
+                if e.file_type().is_dir() && hidden {
+                    return false;
+                }
+                let rel = e.path().strip_prefix(root).unwrap_or(e.path());
+                !self.exclude.is_match(rel)
+            });
+        for entry in walker {
+            match entry {
+                Ok(entry) => {
+                    if !entry.file_type().is_file() {
+                        continue;
+                    }
+                    let Some(kind) = FileKind::from_path(entry.path()) else {
+                        continue;
+                    };
+                    let dir = entry.path().parent().unwrap_or(root).to_path_buf();
+                    self.add(found, &dir, entry.into_path(), kind);
+                }
+                Err(err) => {
+                    let path = err
+                        .path()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default();
+                    let reason = err.io_error().map_or_else(|| err.to_string(), io_reason);
+                    found.errors.push(format!("{path}: {reason}"));
+                }
+            }
+        }
+    }
+
+    /// The other Terraform files of a named file's directory: its module context.
+    fn add_siblings(&self, found: &mut Discovery, dir: &Path) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+            let path = entry.path();
+            if let (true, Some(kind)) = (is_file, FileKind::from_path(&path)) {
+                self.add(found, dir, path, kind);
+            }
+        }
+    }
+
+    fn add(&self, found: &mut Discovery, dir: &Path, path: PathBuf, kind: FileKind) {
+        let key = std::fs::canonicalize(dir).unwrap_or_else(|_| absolute(self.cwd, dir));
+        let module = found.modules.entry(key).or_insert_with(|| ModuleFiles {
+            dir: dir.to_path_buf(),
+            files: BTreeMap::new(),
+        });
+        let file_key = absolute(self.cwd, &path);
+        module.files.entry(file_key).or_insert_with(|| FileEntry {
+            display: display_path(self.cwd, &path),
+            path,
+            kind,
+        });
+    }
+}
+
+pub fn io_reason(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => err.to_string(),
+    }
+}
+
+/// `path` made absolute against `cwd` and normalised without touching the file system.
+pub fn absolute(cwd: &Path, path: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd.join(path)
+    };
+    let mut out = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The path as the user would type it: relative to the working directory when under it,
+/// with `/` separators.
+pub fn display_path(cwd: &Path, path: &Path) -> String {
+    let abs = absolute(cwd, path);
+    let shown = abs.strip_prefix(cwd).map(Path::to_path_buf).unwrap_or(abs);
+    let text = shown.to_string_lossy().replace('\\', "/");
+    if text.is_empty() {
+        ".".into()
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_paths_are_relative_and_normalised() {
+        let cwd = Path::new("/repo");
+        assert_eq!(
+            display_path(cwd, Path::new("./envs/../envs/prod/main.tf")),
+            "envs/prod/main.tf"
+        );
+        assert_eq!(display_path(cwd, Path::new("/repo/a.tf")), "a.tf");
+        assert_eq!(
+            display_path(cwd, Path::new("/elsewhere/a.tf")),
+            "/elsewhere/a.tf"
+        );
+    }
+}

@@ -1,0 +1,18 @@
+//! `path:line:col: severity[CODE] message`, one line per finding (editors, grep, errorformat).
+
+use std::fmt::Write;
+
+use crate::diagnostic::Report;
+
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    for d in &report.diagnostics {
+        let message = d.message.replace(['\n', '\r'], " ");
+        let _ = writeln!(
+            out,
+            "{}:{}:{}: {}[{}] {}",
+            d.file, d.start.line, d.start.column, d.severity, d.code, message
+        );
+    }
+    out
+}

@@ -1,0 +1,64 @@
+//! TFB601 expression-in-backend: a backend block cannot refer to anything or call functions.
+
+use super::{rule_doc, Fixability, Rule};
+use crate::context::{ModuleContext, Sink};
+use crate::diagnostic::Severity;
+use crate::value::{dynamic_part, DynamicKind};
+
+pub static RULE: Rule = Rule {
+    code: "TFB601",
+    name: "expression-in-backend",
+    severity: Severity::Error,
+    fix: Fixability::Never,
+    summary: "A backend argument uses a reference, interpolation or function call",
+    doc: rule_doc!("TFB601"),
+    check: Some(check),
+};
+
+const HELP: &str = "write a literal value, or leave the argument out of the block and pass it at init time in a partial configuration file (`terraform init -backend-config=prod.s3.tfbackend`)";
+
+fn check(ctx: &ModuleContext, sink: &mut Sink) {
+    for arg in ctx.s3_arguments() {
+        let Some(part) = dynamic_part(arg.expr()) else {
+            continue;
+        };
+        let name = arg.name();
+        // A reference is only identifiers, so it is safe to quote; other expressions may
+        // contain literals (even secrets) and are not quoted.
+        let (what, terraform_says) = match part.kind {
+            DynamicKind::Reference => (
+                format!(
+                    "refers to `{}`",
+                    reference_text(&arg.file.text[part.span.clone()])
+                ),
+                "Variables not allowed",
+            ),
+            DynamicKind::Interpolation => (
+                "uses a template interpolation".into(),
+                "Variables not allowed",
+            ),
+            DynamicKind::FunctionCall => ("calls a function".into(), "Function calls not allowed"),
+            DynamicKind::ForExpression => {
+                ("uses a `for` expression".into(), "Variables not allowed")
+            }
+        };
+        sink.report(
+            &RULE,
+            arg.file,
+            part.span,
+            format!("`{name}` {what}: backend configuration is read before anything is evaluated (Terraform: \"{terraform_says}\")"),
+        )
+        .with_label("not a literal")
+        .with_help(HELP);
+    }
+}
+
+/// `var.x`, collapsed to one line and cut short if long.
+fn reference_text(text: &str) -> String {
+    let flat: String = text.split_whitespace().collect();
+    if flat.chars().count() > 60 {
+        format!("{}…", flat.chars().take(60).collect::<String>())
+    } else {
+        flat
+    }
+}

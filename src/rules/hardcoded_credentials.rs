@@ -1,0 +1,51 @@
+//! TFB401 hardcoded-credentials: keys in backend configuration leak into `.terraform/` and plans.
+
+use super::{rule_doc, Fixability, Rule};
+use crate::context::{ModuleContext, Sink};
+use crate::diagnostic::Severity;
+use crate::schema::CREDENTIAL_ARGUMENTS;
+use crate::value::Literal;
+
+pub static RULE: Rule = Rule {
+    code: "TFB401",
+    name: "hardcoded-credentials",
+    severity: Severity::Error,
+    fix: Fixability::Never,
+    summary: "Credentials are written in a backend configuration",
+    doc: rule_doc!("TFB401"),
+    check: Some(check),
+};
+
+fn check(ctx: &ModuleContext, sink: &mut Sink) {
+    for arg in ctx.s3_arguments() {
+        let name = arg.name();
+        if !CREDENTIAL_ARGUMENTS.contains(&name) {
+            continue;
+        }
+        let literal = arg.literal();
+        if matches!(literal, Literal::Null | Literal::Str("")) {
+            continue;
+        }
+        let place = if arg.file.kind.is_config() {
+            "the backend block".to_string()
+        } else {
+            format!("`{}`", arg.file.file_name())
+        };
+        let env = match name {
+            "access_key" => "`AWS_ACCESS_KEY_ID`",
+            "secret_key" => "`AWS_SECRET_ACCESS_KEY`",
+            _ => "`AWS_SESSION_TOKEN`",
+        };
+        // Never the value itself: only the argument's name.
+        let message = if literal.as_str().is_some() {
+            format!("`{name}` is hardcoded in {place}")
+        } else {
+            format!("`{name}` is set in {place}")
+        };
+        sink.report(&RULE, arg.file, arg.value_span(), message)
+            .with_label("credential (value masked)")
+            .with_help(format!(
+                "remove `{name}` and export {env} instead: backend settings are copied in plain text into `.terraform/terraform.tfstate` and every plan file; rotate this key if it was ever committed"
+            ));
+    }
+}

@@ -1,0 +1,55 @@
+//! TFB201 missing-endpoint: without an endpoint, the state goes to AWS.
+
+use super::{rule_doc, Fixability, Rule};
+use crate::context::{ModuleContext, Sink};
+use crate::diagnostic::Severity;
+use crate::value::Literal;
+
+pub static RULE: Rule = Rule {
+    code: "TFB201",
+    name: "missing-endpoint",
+    severity: Severity::Error,
+    fix: Fixability::Never,
+    summary: "An s3 backend has no S3 endpoint, so the state would go to AWS",
+    doc: rule_doc!("TFB201"),
+    check: Some(check),
+};
+
+const HELP: &str = "add `endpoints = { s3 = \"https://<region>.digitaloceanspaces.com\" }` (or your store's S3 URL)";
+
+fn check(ctx: &ModuleContext, sink: &mut Sink) {
+    for config in &ctx.s3_configs {
+        if config.endpoint().is_some() {
+            continue;
+        }
+        match config.get("endpoints") {
+            // Written as an object without `s3`.
+            Some(arg) if matches!(arg.literal(), Literal::Object(_)) => {
+                sink.report(
+                    &RULE,
+                    arg.file,
+                    arg.value_span(),
+                    "`endpoints` has no `s3` key: the state would go to AWS S3",
+                )
+                .with_label("no `s3` here")
+                .with_help(HELP);
+            }
+            // Present but dynamic or of another type: other rules say what is wrong.
+            Some(_) => {}
+            None => {
+                let (file, span) = config.anchor();
+                sink.report(
+                    &RULE,
+                    file,
+                    span,
+                    format!(
+                        "no S3 endpoint is set {}: the state would go to AWS S3",
+                        config.where_missing()
+                    ),
+                )
+                .with_label("missing `endpoints = { s3 = … }`")
+                .with_help(HELP);
+            }
+        }
+    }
+}

@@ -1,0 +1,35 @@
+//! TFB303 missing-region: the AWS SDK needs a region even when the store ignores it.
+
+use super::{rule_doc, Fixability, Rule};
+use crate::context::{ModuleContext, Sink};
+use crate::diagnostic::Severity;
+use crate::schema::SPACES_SIGNING_REGION;
+
+pub static RULE: Rule = Rule {
+    code: "TFB303",
+    name: "missing-region",
+    severity: Severity::Error,
+    fix: Fixability::Never,
+    summary: "An s3 backend has no `region`",
+    doc: rule_doc!("TFB303"),
+    check: Some(check),
+};
+
+fn check(ctx: &ModuleContext, sink: &mut Sink) {
+    for config in &ctx.s3_configs {
+        if config.get("region").is_some() {
+            continue;
+        }
+        let (file, span) = config.anchor();
+        sink.report(
+            &RULE,
+            file,
+            span,
+            format!("`region` is not set {}", config.where_missing()),
+        )
+        .with_label("missing `region`")
+        .with_help(format!(
+            "add `region = \"{SPACES_SIGNING_REGION}\"`: the AWS SDK refuses to start without a region (\"Missing region value\"), and Spaces expects `{SPACES_SIGNING_REGION}`"
+        ));
+    }
+}

@@ -1,0 +1,35 @@
+//! TFB301 missing-skip-flag: one of the five AWS-only checks is left on.
+
+use super::{rule_doc, Fixability, Rule};
+use crate::context::{ModuleContext, Sink};
+use crate::diagnostic::Severity;
+use crate::schema::SKIP_FLAGS;
+
+pub static RULE: Rule = Rule {
+    code: "TFB301",
+    name: "missing-skip-flag",
+    severity: Severity::Error,
+    fix: Fixability::Never,
+    summary: "An s3 backend on an S3-compatible store leaves an AWS-only check on",
+    doc: rule_doc!("TFB301"),
+    check: Some(check),
+};
+
+fn check(ctx: &ModuleContext, sink: &mut Sink) {
+    for config in &ctx.s3_configs {
+        for &(flag, why) in SKIP_FLAGS {
+            if config.get(flag).is_some() {
+                continue;
+            }
+            let (file, span) = config.anchor();
+            sink.report(
+                &RULE,
+                file,
+                span,
+                format!("`{flag}` is not set {}", config.where_missing()),
+            )
+            .with_label(format!("missing `{flag} = true`"))
+            .with_help(format!("add `{flag} = true`: {why}"));
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! The rules, one per file, and the registry that lists them.
+//!
+//! A rule is a plain [`Rule`] value: its code, name, default severity, whether it can fix,
+//! a one-line summary, its Markdown document (embedded from `rules/<CODE>.md`) and the
+//! function that checks one module. To add a rule: write `src/rules/<name>.rs` declaring
+//! `pub const RULE: Rule`, add its document `rules/<CODE>.md`, and list it in [`RULES`].
+
+use crate::context::ModuleContext;
+use crate::diagnostic::Severity;
+
+mod expression_in_backend;
+mod hardcoded_credentials;
+mod invalid_version_constraint;
+mod lockfile_needs_terraform_1_11;
+mod missing_endpoint;
+mod missing_lockfile;
+mod missing_region;
+mod missing_required_version;
+mod missing_skip_flag;
+mod parse_error;
+mod region_not_us_east_1;
+mod required_version_too_low;
+mod skip_flag_not_true;
+mod unbounded_pessimistic_constraint;
+mod unsatisfiable_version_constraint;
+
+/// Whether a rule can repair what it finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fixability {
+    Never,
+    /// Some findings carry a fix that `--fix` applies.
+    Safe,
+    /// Fixes change behaviour and need `--unsafe-fixes`.
+    Unsafe,
+}
+
+impl Fixability {
+    pub fn is_fixable(self) -> bool {
+        self != Fixability::Never
+    }
+}
+
+/// A rule's declaration.
+pub struct Rule {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub fix: Fixability,
+    /// One line, used by `tfblint rules` and as SARIF's `shortDescription`.
+    pub summary: &'static str,
+    /// The rule's Markdown document from `rules/`.
+    pub doc: &'static str,
+    /// Checks one module. `None` for rules that the pipeline itself reports (parse errors).
+    pub check: Option<fn(&ModuleContext, &mut crate::context::Sink)>,
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rule").field("code", &self.code).finish()
+    }
+}
+
+/// Embeds `rules/<CODE>.md`.
+macro_rules! rule_doc {
+    ($code:literal) => {
+        include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $code, ".md"))
+    };
+}
+pub(crate) use rule_doc;
+
+/// Every rule, ordered by code.
+pub static RULES: &[&Rule] = &[
+    &parse_error::RULE,
+    &missing_required_version::RULE,
+    &required_version_too_low::RULE,
+    &lockfile_needs_terraform_1_11::RULE,
+    &invalid_version_constraint::RULE,
+    &unsatisfiable_version_constraint::RULE,
+    &unbounded_pessimistic_constraint::RULE,
+    &missing_endpoint::RULE,
+    &missing_skip_flag::RULE,
+    &skip_flag_not_true::RULE,
+    &missing_region::RULE,
+    &region_not_us_east_1::RULE,
+    &hardcoded_credentials::RULE,
+    &missing_lockfile::RULE,
+    &expression_in_backend::RULE,
+];
+
+/// Looks a rule up by code, case-insensitively.
+pub fn by_code(code: &str) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code))
+}
+
+/// The rule declared for the parse-error finding the pipeline emits.
+pub fn parse_error() -> &'static Rule {
+    &parse_error::RULE
+}
+
+/// Base of the rule documentation links; overridable at build time.
+pub const DOCS_BASE: &str = match option_env!("TFBLINT_DOCS_BASE") {
+    Some(base) => base,
+    None => "https://github.com/tfblint/tfblint/blob/main/rules/",
+};
+
+pub fn doc_url(code: &str) -> String {
+    format!("{DOCS_BASE}{code}.md")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_sorted_and_well_formed() {
+        let codes: Vec<&str> = RULES.iter().map(|r| r.code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(
+            codes, sorted,
+            "RULES must be sorted by code without duplicates"
+        );
+        for rule in RULES {
+            assert!(
+                rule.code.len() == 6
+                    && rule.code.starts_with("TFB")
+                    && rule.code[3..].bytes().all(|b| b.is_ascii_digit()),
+                "bad code {}",
+                rule.code
+            );
+            assert!(
+                rule.name
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "rule names are kebab-case: {}",
+                rule.name
+            );
+        }
+    }
+
+    #[test]
+    fn registry_and_docs_are_one_to_one() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".md"))
+            .map(|n| n.trim_end_matches(".md").to_string())
+            .collect();
+        on_disk.sort();
+        let registered: Vec<String> = RULES.iter().map(|r| r.code.to_string()).collect();
+        assert_eq!(on_disk, registered);
+    }
+
+    #[test]
+    fn every_doc_has_the_required_sections_and_names_its_rule() {
+        for rule in RULES {
+            let first = rule.doc.lines().next().unwrap_or_default();
+            assert_eq!(
+                first,
+                format!("# {} {}", rule.code, rule.name),
+                "first line of rules/{}.md",
+                rule.code
+            );
+            for section in [
+                "## What it does",
+                "## Why",
+                "## Example",
+                "## Use instead",
+                "## Fix",
+            ] {
+                assert!(
+                    rule.doc.contains(section),
+                    "rules/{}.md lacks `{section}`",
+                    rule.code
+                );
+            }
+        }
+    }
+}

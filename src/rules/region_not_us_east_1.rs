@@ -1,0 +1,60 @@
+//! TFB304 region-not-us-east-1: on Spaces, the region is part of the endpoint, not `region`.
+
+use super::{rule_doc, Fixability, Rule};
+use crate::context::{ModuleContext, Sink};
+use crate::diagnostic::Severity;
+use crate::schema::SPACES_SIGNING_REGION;
+use crate::spaces::is_spaces_region;
+
+pub static RULE: Rule = Rule {
+    code: "TFB304",
+    name: "region-not-us-east-1",
+    severity: Severity::Warning,
+    fix: Fixability::Never,
+    summary: "On a Spaces endpoint, `region` is not \"us-east-1\"",
+    doc: rule_doc!("TFB304"),
+    check: Some(check),
+};
+
+fn check(ctx: &ModuleContext, sink: &mut Sink) {
+    for config in &ctx.s3_configs {
+        let Some(endpoint) = config.parsed_endpoint().filter(|e| e.is_spaces()) else {
+            continue;
+        };
+        let Some(arg) = config.get("region") else {
+            continue;
+        };
+        let Some(region) = arg.literal().as_str() else {
+            continue;
+        };
+        if region == SPACES_SIGNING_REGION {
+            continue;
+        }
+        let diagnostic = if is_spaces_region(region, &ctx.settings.spaces_regions) {
+            let help = match endpoint.spaces_region() {
+                Some(r) if r == region => format!(
+                    "set `region = \"{SPACES_SIGNING_REGION}\"`; the endpoint already selects {region}"
+                ),
+                _ => format!(
+                    "set `region = \"{SPACES_SIGNING_REGION}\"` and put the region in the endpoint: `https://{region}.digitaloceanspaces.com`"
+                ),
+            };
+            sink.report(
+                &RULE,
+                arg.file,
+                arg.value_span(),
+                format!("`region = \"{region}\"` is a Spaces region: on Spaces the region belongs in the endpoint, and `region` should be \"{SPACES_SIGNING_REGION}\""),
+            )
+            .with_help(help)
+        } else {
+            sink.report(
+                &RULE,
+                arg.file,
+                arg.value_span(),
+                format!("`region` is \"{region}\", but Spaces expects \"{SPACES_SIGNING_REGION}\""),
+            )
+            .with_help(format!("set `region = \"{SPACES_SIGNING_REGION}\"`"))
+        };
+        diagnostic.with_label(format!("should be \"{SPACES_SIGNING_REGION}\""));
+    }
+}

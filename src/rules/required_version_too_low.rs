@@ -1,0 +1,40 @@
+//! TFB102 required-version-too-low: the constraints admit a Terraform older than 1.6.3.
+
+use super::{rule_doc, Fixability, Rule};
+use crate::context::{ModuleContext, Sink};
+use crate::diagnostic::Severity;
+use crate::schema::MIN_TERRAFORM_FOR_BACKEND;
+
+pub static RULE: Rule = Rule {
+    code: "TFB102",
+    name: "required-version-too-low",
+    severity: Severity::Error,
+    fix: Fixability::Never,
+    summary: "`required_version` admits a Terraform older than 1.6.3",
+    doc: rule_doc!("TFB102"),
+    check: Some(check),
+};
+
+fn check(ctx: &ModuleContext, sink: &mut Sink) {
+    if !ctx.has_s3_backend() {
+        return;
+    }
+    let Some((lowest, culprit, text)) = ctx.constraints.below(MIN_TERRAFORM_FOR_BACKEND) else {
+        return;
+    };
+    let whose = if ctx.constraints.valid().count() > 1 {
+        format!("the module's `required_version` constraints (with {text:?}) admit")
+    } else {
+        format!("{text:?} admits")
+    };
+    sink.report(
+        &RULE,
+        culprit.arg.file,
+        culprit.arg.value_span(),
+        format!("{whose} {lowest}, but an s3 backend on Spaces needs Terraform {MIN_TERRAFORM_FOR_BACKEND} or later (`skip_s3_checksum`)"),
+    )
+    .with_label(format!("admits {lowest}"))
+    .with_help(format!(
+        "raise the lower bound to {MIN_TERRAFORM_FOR_BACKEND}: `required_version = \">= {MIN_TERRAFORM_FOR_BACKEND}\"` (or `\"~> 1.11\"` with `use_lockfile`)"
+    ));
+}

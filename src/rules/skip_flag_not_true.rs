@@ -1,0 +1,42 @@
+//! TFB302 skip-flag-not-true: a skip flag is set to something Terraform does not read as true.
+
+use super::{rule_doc, Fixability, Rule};
+use crate::context::{ModuleContext, Sink};
+use crate::diagnostic::Severity;
+use crate::schema::SKIP_FLAGS;
+
+pub static RULE: Rule = Rule {
+    code: "TFB302",
+    name: "skip-flag-not-true",
+    severity: Severity::Error,
+    fix: Fixability::Never,
+    summary: "A skip flag is set to a value Terraform does not read as true",
+    doc: rule_doc!("TFB302"),
+    check: Some(check),
+};
+
+fn check(ctx: &ModuleContext, sink: &mut Sink) {
+    for config in &ctx.s3_configs {
+        for &(flag, why) in SKIP_FLAGS {
+            let Some(arg) = config.get(flag) else {
+                continue;
+            };
+            let value = arg.literal();
+            if value.is_dynamic() || value.as_bool() == Some(true) {
+                continue;
+            }
+            let reading = match value.as_bool() {
+                Some(false) => "Terraform reads it as false".to_string(),
+                _ => format!("Terraform cannot read {} as a bool", value.describe()),
+            };
+            sink.report(
+                &RULE,
+                arg.file,
+                arg.value_span(),
+                format!("`{flag}` is set to {}: {reading}", value.describe()),
+            )
+            .with_label("not true")
+            .with_help(format!("write `{flag} = true`: {why}"));
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! Every fixture under `fixtures/`, linted by the real binary, with its exact output
+//! checked against a snapshot (`tests/snapshots/`).
+
+mod common;
+
+use common::{codes, repo, run, subdirs};
+
+/// Lints a fixture directory and returns the text that is snapshotted: the exit code, the
+/// compact output and the human output.
+fn lint_fixture(rel: &str) -> (i32, String, String) {
+    let compact = run(&repo(), &["--format", "compact", rel]);
+    let human = run(&repo(), &["--format", "human", "--color", "never", rel]);
+    assert_eq!(
+        compact.code, human.code,
+        "{rel}: exit codes differ by format"
+    );
+    assert_eq!(compact.stderr, "", "{rel}: unexpected stderr");
+    let snapshot = format!(
+        "$ tfblint {rel}\nexit code: {}\n\n--- compact ---\n{}\n--- human ---\n{}",
+        compact.code, compact.stdout, human.stdout
+    );
+    (compact.code, compact.stdout, snapshot)
+}
+
+#[test]
+fn every_rule_fixture_fires_or_stays_silent_as_named() {
+    for code_dir in subdirs(&repo().join("fixtures/rules")) {
+        let code = code_dir.file_name().unwrap().to_str().unwrap().to_string();
+        for case_dir in subdirs(&code_dir) {
+            let case = case_dir.file_name().unwrap().to_str().unwrap().to_string();
+            let rel = format!("fixtures/rules/{code}/{case}");
+            let (_, compact, snapshot) = lint_fixture(&rel);
+            let fired = compact.contains(&format!("[{code}]"));
+            if case.starts_with("fires") {
+                assert!(fired, "{rel} should fire {code}:\n{compact}");
+            } else if case.starts_with("silent") {
+                assert!(!fired, "{rel} should not fire {code}:\n{compact}");
+            } else {
+                panic!("{rel}: fixture cases are named fires-* or silent-*");
+            }
+            insta::assert_snapshot!(format!("{code}__{case}"), snapshot);
+        }
+    }
+}
+
+#[test]
+fn every_rule_has_fixtures_that_fire_and_that_stay_silent() {
+    for rule in tfblint::rules::RULES {
+        let dir = repo().join("fixtures/rules").join(rule.code);
+        let cases: Vec<String> = subdirs(&dir)
+            .iter()
+            .map(|p| p.file_name().unwrap().to_str().unwrap().to_string())
+            .collect();
+        assert!(
+            cases.iter().any(|c| c.starts_with("fires")),
+            "{}: no fires-* fixture",
+            rule.code
+        );
+        assert!(
+            cases.iter().any(|c| c.starts_with("silent")),
+            "{}: no silent* fixture",
+            rule.code
+        );
+    }
+}
+
+#[test]
+fn the_guides_first_example_gives_exactly_one_finding_tfb501() {
+    let out = run(
+        &repo(),
+        &["--format", "json", "fixtures/guide/first-example"],
+    );
+    assert_eq!(
+        codes(&out.stdout),
+        vec![(
+            "TFB501".to_string(),
+            "fixtures/guide/first-example/main.tf".to_string(),
+            4,
+            3
+        )]
+    );
+    // A warning alone does not fail the run.
+    assert_eq!(out.code, 0);
+    let (_, _, snapshot) = lint_fixture("fixtures/guide/first-example");
+    insta::assert_snapshot!("guide__first-example", snapshot);
+}
+
+#[test]
+fn the_guides_second_example_is_clean() {
+    let out = run(
+        &repo(),
+        &["--format", "json", "fixtures/guide/second-example"],
+    );
+    assert_eq!(codes(&out.stdout), vec![]);
+    assert_eq!(out.code, 0);
+    let (_, _, snapshot) = lint_fixture("fixtures/guide/second-example");
+    insta::assert_snapshot!("guide__second-example", snapshot);
+}
+
+#[test]
+fn modules_without_an_s3_backend_give_no_finding() {
+    for dir in subdirs(&repo().join("fixtures/no-s3")) {
+        let rel = dir
+            .strip_prefix(repo())
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        let out = run(&repo(), &["--format", "json", &rel]);
+        assert_eq!(codes(&out.stdout), vec![], "{rel}");
+        assert_eq!(out.code, 0, "{rel}");
+    }
+}
