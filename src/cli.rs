@@ -1,13 +1,14 @@
 //! The command line: parse arguments, run the pipeline, print, choose the exit code.
 
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
-use crate::context::{Engine, Settings};
+use crate::config::{self, Config, FailOn, Selector};
+use crate::context::Engine;
 use crate::diagnostic::Severity;
 use crate::discover::Walker;
 use crate::lint::{self, Options};
@@ -43,6 +44,40 @@ pub struct Cli {
     /// files, else terraform].
     #[arg(long, value_enum)]
     pub engine: Option<Engine>,
+
+    /// Use this configuration file instead of looking for `tfblint.toml` / `.tfblint.toml`
+    /// from the working directory up.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every configuration file.
+    #[arg(long)]
+    pub no_config: bool,
+
+    /// Run only these rules: codes or prefixes (`TFB3`), comma-separated; replaces `select`.
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub select: Option<Vec<String>>,
+
+    /// Do not run these rules: codes or prefixes, comma-separated; replaces `ignore`.
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub ignore: Option<Vec<String>>,
+
+    /// Change a rule's severity, e.g. `TFB501=error`; repeatable.
+    #[arg(long, value_name = "CODE=LEVEL")]
+    pub severity: Vec<String>,
+
+    /// The lowest severity that makes the run fail (exit 1).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+
+    /// Spaces regions to accept besides the built-in list, comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "REGIONS")]
+    pub spaces_regions: Option<Vec<String>>,
+
+    /// Read the file's text from stdin (path `-`) and lint it as if it were at PATH, with its
+    /// directory's other files as module context.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -124,19 +159,43 @@ fn run(cli: Cli) -> Result<u8, String> {
 
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
-    let exclude = build_globs(&cli.exclude)?;
+    let config = resolve_config(&cli, &cwd)?;
+    let exclude = build_globs(&config.exclude)?;
     let walker = Walker {
         cwd: &cwd,
         exclude: &exclude,
     };
-    let discovery = walker.discover(&cli.paths).map_err(|e| e.0)?;
-    let options = Options {
-        settings: Settings {
-            engine: cli.engine,
-            spaces_regions: Vec::new(),
-        },
+
+    // `-` reads stdin; so does `--stdin-filename PATH` with no path given.
+    let dash = |p: &PathBuf| p.as_os_str() == "-";
+    let defaulted = cli.paths == [PathBuf::from(".")];
+    let reads_stdin = cli.paths.iter().any(dash) || (cli.stdin_filename.is_some() && defaulted);
+    let named: Vec<PathBuf> = if reads_stdin && defaulted {
+        Vec::new()
+    } else {
+        cli.paths.iter().filter(|p| !dash(p)).cloned().collect()
     };
-    let report = lint::run(&discovery.modules, &[], &options);
+    let mut discovery = walker.discover(&named).map_err(|e| e.0)?;
+    let mut overrides = Vec::new();
+    if reads_stdin {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("cannot read stdin: {e}"))?;
+        let path = cli
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("stdin.tf"));
+        walker.add_stdin(&mut discovery, &path);
+        overrides.push(lint::Override {
+            path: crate::discover::absolute(&cwd, &path),
+            bytes,
+        });
+    }
+
+    let fail_on = config.fail_on;
+    let options = Options::new(config, cwd.clone());
+    let report = lint::run(&discovery.modules, &overrides, &options);
     let output = render::render(
         cli.format,
         &report,
@@ -151,18 +210,71 @@ fn run(cli: Cli) -> Result<u8, String> {
     if !discovery.errors.is_empty() {
         return Ok(exit::ERROR);
     }
-    let failed = report
-        .diagnostics
-        .iter()
-        .any(|d| d.severity == Severity::Error);
+    let failed = report.diagnostics.iter().any(|d| fail_on.fails(d.severity));
     Ok(if failed { exit::FINDINGS } else { exit::CLEAN })
+}
+
+/// The configuration file (discovered or named) with the command line's flags laid over it.
+fn resolve_config(cli: &Cli, cwd: &Path) -> Result<Config, String> {
+    let path = match (&cli.config, cli.no_config) {
+        (Some(path), _) => Some(path.clone()),
+        (None, true) => None,
+        (None, false) => config::discover(cwd),
+    };
+    let mut config = match path {
+        Some(path) => config::load(&path, cwd)?,
+        None => Config::default_in(cwd),
+    };
+    let selectors = |flag: &str, codes: &[String]| -> Result<Vec<Selector>, String> {
+        codes
+            .iter()
+            .map(|c| Selector::parse(c).map_err(|m| format!("--{flag}: {m}")))
+            .collect()
+    };
+    if let Some(codes) = &cli.select {
+        config.select = selectors("select", codes)?;
+    }
+    if let Some(codes) = &cli.ignore {
+        config.ignore = selectors("ignore", codes)?;
+    }
+    for pair in &cli.severity {
+        let (code, level) = pair.split_once('=').ok_or_else(|| {
+            format!("--severity `{pair}`: expected CODE=LEVEL, e.g. TFB501=error")
+        })?;
+        let rule = rules::by_code(code.trim()).ok_or_else(|| {
+            format!("--severity: unknown rule code `{code}` (`tfblint rules` lists them)")
+        })?;
+        let severity = match level.trim().to_ascii_lowercase().as_str() {
+            "error" => Severity::Error,
+            "warning" => Severity::Warning,
+            other => {
+                return Err(format!(
+                    "--severity {code}: unknown level `{other}` (error or warning)"
+                ))
+            }
+        };
+        config.severity.insert(rule.code, severity);
+    }
+    if !cli.exclude.is_empty() {
+        config.exclude = cli.exclude.clone();
+    }
+    if let Some(regions) = &cli.spaces_regions {
+        config.spaces_regions = regions.clone();
+    }
+    if let Some(engine) = cli.engine {
+        config.engine = Some(engine);
+    }
+    if let Some(fail_on) = cli.fail_on {
+        config.fail_on = fail_on;
+    }
+    Ok(config)
 }
 
 fn build_globs(patterns: &[String]) -> Result<GlobSet, String> {
     let mut builder = GlobSetBuilder::new();
     for pattern in patterns {
-        let glob =
-            Glob::new(pattern).map_err(|e| format!("invalid --exclude glob `{pattern}`: {e}"))?;
+        let glob = Glob::new(pattern)
+            .map_err(|e| format!("invalid --exclude glob `{pattern}`: {}", e.kind()))?;
         builder.add(glob);
     }
     builder.build().map_err(|e| e.to_string())

@@ -15,7 +15,8 @@ use hcl_edit::Span;
 use crate::constraints::Constraints;
 use crate::diagnostic::{Diagnostic, Fix};
 use crate::rules::Rule;
-use crate::source::SourceFile;
+use crate::schema::CREDENTIAL_ARGUMENTS;
+use crate::source::{FileKind, SourceFile};
 use crate::spaces::Endpoint;
 use crate::value::{object_get, Literal};
 
@@ -110,10 +111,6 @@ impl<'a> Arg<'a> {
     }
 }
 
-/// The names Terraform gives the secret-bearing s3 arguments: their values are masked in
-/// every snippet, whichever rules are enabled.
-pub const SECRET_ARGUMENTS: &[&str] = &["access_key", "secret_key", "token", "sse_customer_key"];
-
 /// One effective s3 backend configuration: a `backend "s3"` block, a partial file, or both
 /// (the partial's values override the block's, as `terraform init -backend-config` does).
 #[derive(Debug, Clone)]
@@ -145,12 +142,14 @@ impl<'a> S3Config<'a> {
         }
     }
 
-    /// The argument Terraform would use: the last one set, so a partial file wins.
+    /// The argument Terraform would use: the last one set, so a partial file wins. An
+    /// argument set to `null` is not set at all, as Terraform reads it.
     pub fn get(&self, name: &str) -> Option<Arg<'a>> {
         self.arguments
             .iter()
             .rev()
             .find(|a| a.name() == name)
+            .filter(|a| a.literal() != Literal::Null)
             .copied()
     }
 
@@ -250,11 +249,7 @@ pub struct ModuleContext<'a> {
 impl<'a> ModuleContext<'a> {
     pub fn new(module: &'a Module, settings: &'a Settings) -> Self {
         let engine = settings.engine.unwrap_or_else(|| {
-            if module
-                .files
-                .iter()
-                .any(|f| f.kind == crate::source::FileKind::Tofu)
-            {
+            if module.files.iter().any(|f| f.kind == FileKind::Tofu) {
                 Engine::OpenTofu
             } else {
                 Engine::Terraform
@@ -262,7 +257,11 @@ impl<'a> ModuleContext<'a> {
         });
         let mut terraform_blocks = Vec::new();
         let mut partials = Vec::new();
-        for file in &module.files {
+        for file in module
+            .files
+            .iter()
+            .filter(|f| is_read_by(engine, f, module))
+        {
             let Some(body) = file.body() else { continue };
             if file.kind.is_config() {
                 terraform_blocks.extend(
@@ -384,13 +383,26 @@ impl<'a> ModuleContext<'a> {
     pub fn secret_ranges(&self) -> Vec<(&'a SourceFile, Range<usize>)> {
         self.s3_arguments()
             .into_iter()
-            .filter(|a| SECRET_ARGUMENTS.contains(&a.name()))
+            .filter(|a| CREDENTIAL_ARGUMENTS.iter().any(|(n, _)| *n == a.name()))
             .filter_map(|a| {
                 let span = a.value_span();
                 let inner = a.file.string_contents(&span).unwrap_or(span);
                 (!inner.is_empty()).then_some((a.file, inner))
             })
             .collect()
+    }
+}
+
+/// Whether `engine` reads `file`: Terraform ignores `.tofu` files; OpenTofu reads them and
+/// ignores the `.tf` file of the same name.
+fn is_read_by(engine: Engine, file: &SourceFile, module: &Module) -> bool {
+    match (engine, file.kind) {
+        (Engine::Terraform, FileKind::Tofu) => false,
+        (Engine::OpenTofu, FileKind::Tf) => {
+            let tofu = file.path.with_extension("tofu");
+            !module.files.iter().any(|f| f.path == tofu)
+        }
+        _ => true,
     }
 }
 

@@ -45,6 +45,9 @@ impl Walker<'_> {
     pub fn discover(&self, paths: &[PathBuf]) -> Result<Discovery, PathError> {
         let mut found = Discovery::default();
         for path in paths {
+            if self.is_excluded_by_name(path) {
+                continue;
+            }
             let meta = std::fs::metadata(path)
                 .map_err(|e| PathError(format!("{}: {}", path.display(), io_reason(&e))))?;
             if meta.is_dir() {
@@ -60,6 +63,30 @@ impl Walker<'_> {
             }
         }
         Ok(found)
+    }
+
+    /// Adds a file whose text comes from stdin: it need not exist, and its directory's other
+    /// files (if any) are its module context.
+    pub fn add_stdin(&self, found: &mut Discovery, path: &Path) {
+        if self.is_excluded_by_name(path) {
+            return;
+        }
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        self.add(
+            found,
+            &dir,
+            path.to_path_buf(),
+            FileKind::for_named_file(path),
+        );
+        self.add_siblings(found, &dir);
+    }
+
+    /// A named file (or stdin's name) matches an exclude glob by its path as the user typed it.
+    fn is_excluded_by_name(&self, path: &Path) -> bool {
+        !self.exclude.is_empty() && self.exclude.is_match(display_path(self.cwd, path))
     }
 
     fn walk(&self, root: &Path, found: &mut Discovery) {
@@ -111,6 +138,9 @@ impl Walker<'_> {
             let is_file = entry.file_type().is_ok_and(|t| t.is_file());
             let path = entry.path();
             if let (true, Some(kind)) = (is_file, FileKind::from_path(&path)) {
+                if self.is_excluded_by_name(&path) {
+                    continue;
+                }
                 self.add(found, dir, path, kind);
             }
         }

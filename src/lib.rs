@@ -4,6 +4,7 @@
 //! of each module) → [`rules`] → [`diagnostic`]s → one [`render`]er per output format.
 
 pub mod cli;
+pub mod config;
 pub mod constraints;
 pub mod context;
 pub mod diagnostic;
@@ -14,5 +15,6 @@ pub mod rules;
 pub mod schema;
 pub mod source;
 pub mod spaces;
+pub mod suppress;
 pub mod value;
 pub mod version;

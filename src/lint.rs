@@ -6,21 +6,34 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::config::Config;
 use crate::context::{Module, ModuleContext, Settings, Sink};
 use crate::diagnostic::{Diagnostic, Report};
 use crate::discover::{io_reason, FileEntry, ModuleFiles};
-use crate::rules::{self, Rule};
+use crate::rules::{self, pipeline};
 use crate::source::SourceFile;
+use crate::suppress;
 
-/// Which rules run, at what severity.
-#[derive(Debug, Clone, Default)]
+/// What a run is asked to do, beyond which files: the configuration with flags laid over.
+#[derive(Debug, Clone)]
 pub struct Options {
+    pub config: Config,
     pub settings: Settings,
+    /// Relative file paths are resolved against it (for per-file ignores).
+    pub cwd: PathBuf,
 }
 
 impl Options {
-    fn enabled_rules(&self) -> impl Iterator<Item = &'static Rule> {
-        rules::RULES.iter().copied()
+    pub fn new(config: Config, cwd: PathBuf) -> Self {
+        let settings = Settings {
+            engine: config.engine,
+            spaces_regions: config.spaces_regions.clone(),
+        };
+        Options {
+            config,
+            settings,
+            cwd,
+        }
     }
 }
 
@@ -83,13 +96,15 @@ fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Runs every enabled rule over one module.
+/// Runs every enabled rule over one module, then applies per-file ignores, suppression
+/// comments and severity overrides.
 pub fn lint_module(module: &Module, options: &Options) -> ModuleOutcome {
+    let config = &options.config;
     let mut sink = Sink::new();
     for file in &module.files {
         if let Err(failure) = &file.parsed {
             sink.report(
-                rules::parse_error(),
+                &pipeline::PARSE_ERROR,
                 file,
                 failure.span.clone(),
                 failure.message.clone(),
@@ -98,12 +113,35 @@ pub fn lint_module(module: &Module, options: &Options) -> ModuleOutcome {
         }
     }
     let ctx = ModuleContext::new(module, &options.settings);
-    for rule in options.enabled_rules() {
+    for rule in rules::RULES.iter().filter(|r| config.is_enabled(r)) {
         if let Some(check) = rule.check {
             check(&ctx, &mut sink);
         }
     }
-    let diagnostics = sink.into_diagnostics();
+    let mut diagnostics: Vec<Diagnostic> = sink
+        .into_diagnostics()
+        .into_iter()
+        .filter(|d| {
+            d.code != pipeline::PARSE_ERROR.code || config.is_enabled(&pipeline::PARSE_ERROR)
+        })
+        .collect();
+    let about_comments = apply_suppressions(module, config, &mut diagnostics);
+    diagnostics.extend(about_comments);
+    diagnostics.retain(|d| {
+        let ignored = module
+            .files
+            .iter()
+            .find(|f| f.display == d.file)
+            .map(|f| config.ignored_for(&crate::discover::absolute(&options.cwd, &f.path)))
+            .unwrap_or_default();
+        !ignored.iter().any(|s| s.matches(d.code))
+    });
+    // Explicit overrides only: a rule may give single findings a severity of their own.
+    for d in &mut diagnostics {
+        if let Some(&severity) = config.severity.get(d.code) {
+            d.severity = severity;
+        }
+    }
 
     // Keep the text only of files with findings, with every secret masked.
     let secrets = ctx.secret_ranges();
@@ -154,13 +192,19 @@ pub fn run(
     overrides: &[Override],
     options: &Options,
 ) -> Report {
-    let outcomes: Vec<ModuleOutcome> = modules
-        .par_iter()
-        .map(|(_, files)| {
-            let module = load_module(files, overrides);
-            lint_module(&module, options)
-        })
-        .collect();
+    let lint_one = |files: &ModuleFiles| {
+        let module = load_module(files, overrides);
+        lint_module(&module, options)
+    };
+    // One module (an editor's save, a pre-commit run on one directory): no thread pool to start.
+    let outcomes: Vec<ModuleOutcome> = if modules.len() <= 1 {
+        modules.values().map(lint_one).collect()
+    } else {
+        modules
+            .par_iter()
+            .map(|(_, files)| lint_one(files))
+            .collect()
+    };
     let files = outcomes.iter().map(|o| o.files).sum();
     let mut diagnostics = Vec::new();
     let mut sources = BTreeMap::new();
@@ -169,4 +213,91 @@ pub fn run(
         sources.extend(outcome.sources);
     }
     Report::new(diagnostics, sources, files, modules.len())
+}
+
+/// Drops the findings that suppression comments silence, and returns the findings about the
+/// comments themselves: codes that silenced nothing (TFB901) and unknown codes (TFB902).
+fn apply_suppressions(
+    module: &Module,
+    config: &Config,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    let mut sink = Sink::new();
+    for file in &module.files {
+        let directives = suppress::directives(file);
+        if directives.is_empty() {
+            continue;
+        }
+        let mut used = vec![vec![false; 0]; directives.len()];
+        for (d, u) in directives.iter().zip(used.iter_mut()) {
+            *u = vec![false; d.codes.len()];
+        }
+        diagnostics.retain(|diag| {
+            if diag.file != file.display {
+                return true;
+            }
+            let mut keep = true;
+            for (directive, used) in directives.iter().zip(used.iter_mut()) {
+                if !directive.covers_line(diag.start.line) {
+                    continue;
+                }
+                for (code, used) in directive.codes.iter().zip(used.iter_mut()) {
+                    if code.selector.as_ref().is_some_and(|s| s.matches(diag.code)) {
+                        *used = true;
+                        keep = false;
+                    }
+                }
+            }
+            keep
+        });
+        for (directive, used) in directives.iter().zip(&used) {
+            for (code, &used) in directive.codes.iter().zip(used) {
+                match &code.selector {
+                    None => {
+                        sink.report(
+                            &pipeline::UNKNOWN_CODE,
+                            file,
+                            code.span.clone(),
+                            format!("`{}` is not a tfblint rule code", code.text),
+                        )
+                        .with_label("unknown code")
+                        .with_help("name rule codes such as `TFB301`; `tfblint rules` lists them");
+                    }
+                    Some(_) if used => {}
+                    Some(selector) => {
+                        // A code whose rule is switched off by configuration is not "unused".
+                        let enabled = rules::RULES
+                            .iter()
+                            .any(|r| selector.matches(r.code) && config.is_enabled(r));
+                        if !enabled {
+                            continue;
+                        }
+                        let (message, help) = if directive.misplaced {
+                            (
+                                format!("`tfblint-ignore-file: {}` applies nowhere: it must stand on its own line in the file's leading comment block", code.text),
+                                "move it to the comments at the top of the file",
+                            )
+                        } else {
+                            (
+                                format!("`{}` is suppressed here but reports nothing", code.text),
+                                "remove the code from the comment (or the whole comment)",
+                            )
+                        };
+                        sink.report(
+                            &pipeline::UNUSED_SUPPRESSION,
+                            file,
+                            code.span.clone(),
+                            message,
+                        )
+                        .with_label("suppresses nothing")
+                        .with_help(help);
+                    }
+                }
+            }
+        }
+    }
+    sink.into_diagnostics()
+        .into_iter()
+        .filter(|d| rules::by_code(d.code).is_some_and(|r| config.is_enabled(r)))
+        .collect()
 }

@@ -1,7 +1,7 @@
 //! TFB601 expression-in-backend: a backend block cannot refer to anything or call functions.
 
 use super::{rule_doc, Fixability, Rule};
-use crate::context::{ModuleContext, Sink};
+use crate::context::{Engine, ModuleContext, Sink};
 use crate::diagnostic::Severity;
 use crate::value::{dynamic_part, DynamicKind};
 
@@ -23,6 +23,11 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
             continue;
         };
         let name = arg.name();
+        // OpenTofu (1.8+) evaluates variables and locals in backend blocks.
+        let tofu_allows = ctx.engine == Engine::OpenTofu
+            && part.kind != DynamicKind::FunctionCall
+            && part.kind != DynamicKind::ForExpression
+            && matches!(part.root.as_deref(), Some("var" | "local"));
         // A reference is only identifiers, so it is safe to quote; other expressions may
         // contain literals (even secrets) and are not quoted.
         let (what, terraform_says) = match part.kind {
@@ -42,11 +47,23 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
                 ("uses a `for` expression".into(), "Variables not allowed")
             }
         };
+        if tofu_allows {
+            sink.report(
+                &RULE,
+                arg.file,
+                part.span,
+                format!("`{name}` {what}: OpenTofu 1.8+ evaluates it at `tofu init`, but Terraform and older OpenTofu reject it, and its value is stored in plain text in `.terraform/` and plan files"),
+            )
+            .with_label("evaluated at init")
+            .with_help("keep it if the module is only ever run by OpenTofu 1.8 or later (`required_version = \">= 1.8\"`); otherwise write a literal or use a partial configuration file")
+            .severity = Severity::Warning;
+            continue;
+        }
         sink.report(
             &RULE,
             arg.file,
             part.span,
-            format!("`{name}` {what}: backend configuration is read before anything is evaluated (Terraform: \"{terraform_says}\")"),
+            format!("`{name}` {what}: backend configuration is read before anything is evaluated ({}: \"{terraform_says}\")", ctx.engine.name()),
         )
         .with_label("not a literal")
         .with_help(HELP);

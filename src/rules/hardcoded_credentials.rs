@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     name: "hardcoded-credentials",
     severity: Severity::Error,
     fix: Fixability::Never,
-    summary: "Credentials are written in a backend configuration",
+    summary: "Credentials or an encryption key are written in a backend configuration",
     doc: rule_doc!("TFB401"),
     check: Some(check),
 };
@@ -19,9 +19,9 @@ pub static RULE: Rule = Rule {
 fn check(ctx: &ModuleContext, sink: &mut Sink) {
     for arg in ctx.s3_arguments() {
         let name = arg.name();
-        if !CREDENTIAL_ARGUMENTS.contains(&name) {
+        let Some(&(_, env)) = CREDENTIAL_ARGUMENTS.iter().find(|(n, _)| *n == name) else {
             continue;
-        }
+        };
         let literal = arg.literal();
         if matches!(literal, Literal::Null | Literal::Str("")) {
             continue;
@@ -30,11 +30,6 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
             "the backend block".to_string()
         } else {
             format!("`{}`", arg.file.file_name())
-        };
-        let env = match name {
-            "access_key" => "`AWS_ACCESS_KEY_ID`",
-            "secret_key" => "`AWS_SECRET_ACCESS_KEY`",
-            _ => "`AWS_SESSION_TOKEN`",
         };
         // Never the value itself: only the argument's name.
         let message = if literal.as_str().is_some() {
@@ -45,7 +40,7 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
         sink.report(&RULE, arg.file, arg.value_span(), message)
             .with_label("credential (value masked)")
             .with_help(format!(
-                "remove `{name}` and export {env} instead: backend settings are copied in plain text into `.terraform/terraform.tfstate` and every plan file; rotate this key if it was ever committed"
+                "remove `{name}` and export `{env}` instead: backend settings are copied in plain text into `.terraform/terraform.tfstate` and every plan file; rotate this key if it was ever committed"
             ));
     }
 }

@@ -3,14 +3,13 @@
 use super::{rule_doc, Fixability, Rule};
 use crate::context::{ModuleContext, Sink};
 use crate::diagnostic::Severity;
-use crate::schema::MIN_TERRAFORM_FOR_LOCKFILE;
 
 pub static RULE: Rule = Rule {
     code: "TFB103",
     name: "lockfile-needs-terraform-1-11",
     severity: Severity::Error,
     fix: Fixability::Never,
-    summary: "`use_lockfile = true` while `required_version` admits a Terraform older than 1.11",
+    summary: "`use_lockfile = true` while `required_version` admits a version without it (Terraform < 1.11, OpenTofu < 1.10)",
     doc: rule_doc!("TFB103"),
     check: Some(check),
 };
@@ -23,15 +22,19 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
     if !uses_lockfile {
         return;
     }
-    let Some((lowest, culprit, text)) = ctx.constraints.below(MIN_TERRAFORM_FOR_LOCKFILE) else {
+    let (engine, minimum) = (ctx.engine.name(), ctx.engine.min_for_lockfile());
+    let Some((lowest, culprit, text)) = ctx.constraints.below(minimum) else {
         return;
     };
+    let suggestion = format!("~> {}.{}", minimum.major, minimum.minor);
     sink.report(
         &RULE,
         culprit.arg.file,
         culprit.arg.value_span(),
-        format!("`use_lockfile = true` needs Terraform {MIN_TERRAFORM_FOR_LOCKFILE} or later, but {text:?} admits {lowest}"),
+        format!("`use_lockfile = true` needs {engine} {minimum} or later, but {text:?} admits {lowest}"),
     )
     .with_label(format!("admits {lowest}"))
-    .with_help("use `required_version = \"~> 1.11\"`: older versions reject `use_lockfile` or treat it as experimental");
+    .with_help(format!(
+        "use `required_version = \"{suggestion}\"`: older versions reject `use_lockfile` or treat it as experimental"
+    ));
 }

@@ -3,7 +3,7 @@
 //! A rule is a plain [`Rule`] value: its code, name, default severity, whether it can fix,
 //! a one-line summary, its Markdown document (embedded from `rules/<CODE>.md`) and the
 //! function that checks one module. To add a rule: write `src/rules/<name>.rs` declaring
-//! `pub const RULE: Rule`, add its document `rules/<CODE>.md`, and list it in [`RULES`].
+//! `pub static RULE: Rule`, add its document `rules/<CODE>.md`, and list it in [`RULES`].
 
 use crate::context::ModuleContext;
 use crate::diagnostic::Severity;
@@ -22,7 +22,9 @@ mod region_not_us_east_1;
 mod required_version_too_low;
 mod skip_flag_not_true;
 mod unbounded_pessimistic_constraint;
+mod unknown_code;
 mod unsatisfiable_version_constraint;
+mod unused_suppression;
 
 /// Whether a rule can repair what it finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,6 +87,8 @@ pub static RULES: &[&Rule] = &[
     &hardcoded_credentials::RULE,
     &missing_lockfile::RULE,
     &expression_in_backend::RULE,
+    &unused_suppression::RULE,
+    &unknown_code::RULE,
 ];
 
 /// Looks a rule up by code, case-insensitively.
@@ -95,9 +99,11 @@ pub fn by_code(code: &str) -> Option<&'static Rule> {
         .find(|r| r.code.eq_ignore_ascii_case(code))
 }
 
-/// The rule declared for the parse-error finding the pipeline emits.
-pub fn parse_error() -> &'static Rule {
-    &parse_error::RULE
+/// The rules whose findings the pipeline itself reports.
+pub mod pipeline {
+    pub use super::parse_error::RULE as PARSE_ERROR;
+    pub use super::unknown_code::RULE as UNKNOWN_CODE;
+    pub use super::unused_suppression::RULE as UNUSED_SUPPRESSION;
 }
 
 /// Base of the rule documentation links; overridable at build time.

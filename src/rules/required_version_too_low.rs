@@ -3,7 +3,6 @@
 use super::{rule_doc, Fixability, Rule};
 use crate::context::{ModuleContext, Sink};
 use crate::diagnostic::Severity;
-use crate::schema::MIN_TERRAFORM_FOR_BACKEND;
 
 pub static RULE: Rule = Rule {
     code: "TFB102",
@@ -19,7 +18,8 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
     if !ctx.has_s3_backend() {
         return;
     }
-    let Some((lowest, culprit, text)) = ctx.constraints.below(MIN_TERRAFORM_FOR_BACKEND) else {
+    let (engine, minimum) = (ctx.engine.name(), ctx.engine.min_for_backend());
+    let Some((lowest, culprit, text)) = ctx.constraints.below(minimum) else {
         return;
     };
     let whose = if ctx.constraints.valid().count() > 1 {
@@ -31,10 +31,10 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
         &RULE,
         culprit.arg.file,
         culprit.arg.value_span(),
-        format!("{whose} {lowest}, but an s3 backend on Spaces needs Terraform {MIN_TERRAFORM_FOR_BACKEND} or later (`skip_s3_checksum`)"),
+        format!("{whose} {engine} {lowest}, but an s3 backend on Spaces needs {engine} {minimum} or later"),
     )
     .with_label(format!("admits {lowest}"))
     .with_help(format!(
-        "raise the lower bound to {MIN_TERRAFORM_FOR_BACKEND}: `required_version = \">= {MIN_TERRAFORM_FOR_BACKEND}\"` (or `\"~> 1.11\"` with `use_lockfile`)"
+        "raise the lower bound: `required_version = \">= {minimum}\"` (or `\"~> 1.11\"` with `use_lockfile`); older versions lack `skip_s3_checksum` or `endpoints`"
     ));
 }
