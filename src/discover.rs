@@ -84,9 +84,17 @@ impl Walker<'_> {
         self.add_siblings(found, &dir);
     }
 
-    /// A named file (or stdin's name) matches an exclude glob by its path as the user typed it.
+    /// A named file (or stdin's name) is excluded when its path as the user typed it, or any
+    /// directory above it, matches an exclude glob, as walking would have pruned it.
     fn is_excluded_by_name(&self, path: &Path) -> bool {
-        !self.exclude.is_empty() && self.exclude.is_match(display_path(self.cwd, path))
+        if self.exclude.is_empty() {
+            return false;
+        }
+        let shown = display_path(self.cwd, path);
+        Path::new(&shown)
+            .ancestors()
+            .filter(|p| !p.as_os_str().is_empty())
+            .any(|p| self.exclude.is_match(p))
     }
 
     fn walk(&self, root: &Path, found: &mut Discovery) {

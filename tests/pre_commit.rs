@@ -1,0 +1,98 @@
+//! The pre-commit hook, for real: `pre-commit try-repo` builds this repository's hook with
+//! `language: rust` and runs it on a throwaway git repository. Skipped (and says so) when
+//! `pre-commit` is not installed; `.ci/run` installs it.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+const BAD: &str = r#"terraform {
+  required_version = "~> 1.11"
+
+  backend "s3" {
+    endpoints = { s3 = "https://nyc3.digitaloceanspaces.com" }
+    bucket    = "acme-tfstate"
+    key       = "prod/terraform.tfstate"
+
+    skip_credentials_validation = true
+    skip_requesting_account_id  = true
+    skip_metadata_api_check     = true
+    skip_region_validation      = true
+    region                      = "us-east-1"
+    use_lockfile                = true
+  }
+}
+"#;
+
+fn has(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+fn try_repo(dir: &Path, home: &Path) -> (i32, String) {
+    let out = Command::new("pre-commit")
+        .args([
+            "try-repo",
+            common::repo().to_str().unwrap(),
+            "tfblint",
+            "--all-files",
+        ])
+        .current_dir(dir)
+        .env("PRE_COMMIT_HOME", home)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("pre-commit runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code().unwrap_or(-1), text)
+}
+
+#[test]
+fn the_hook_fails_on_a_bad_backend_and_passes_once_it_is_fixed() {
+    if !has("pre-commit") || !has("git") {
+        eprintln!("skipped: pre-commit or git is not installed");
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let dir = work.path();
+    git(dir, &["init", "-q"]);
+    std::fs::create_dir_all(dir.join("envs/prod")).unwrap();
+    std::fs::write(dir.join("envs/prod/backend.tf"), BAD).unwrap();
+    std::fs::write(dir.join("envs/prod/variables.tf"), "variable \"x\" {}\n").unwrap();
+    std::fs::write(dir.join("README.md"), "not linted\n").unwrap();
+    git(dir, &["add", "-A"]);
+
+    let (code, output) = try_repo(dir, home.path());
+    assert_eq!(code, 1, "{output}");
+    assert!(output.contains("tfblint"), "{output}");
+    assert!(
+        output.contains("TFB301") && output.contains("`skip_s3_checksum` is not set"),
+        "{output}"
+    );
+
+    let fixed = BAD.replace(
+        "    region                      = \"us-east-1\"\n",
+        "    skip_s3_checksum            = true\n    region                      = \"us-east-1\"\n",
+    );
+    std::fs::write(dir.join("envs/prod/backend.tf"), fixed).unwrap();
+    git(dir, &["add", "-A"]);
+    let (code, output) = try_repo(dir, home.path());
+    assert_eq!(code, 0, "{output}");
+    assert!(output.contains("Passed"), "{output}");
+}
