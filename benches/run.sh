@@ -131,8 +131,9 @@ if hyperfine --help 2>&1 | grep -q -- '--input'; then
         --command-name "tfblint --stdin-filename main.tf - ($sample_lines lines)" \
         "$(q "$bin") --stdin-filename $(q "$sample") -"
 else
-    # hyperfine < 1.17 (Debian bookworm ships 1.15) has no --input: let bash
-    # redirect stdin. hyperfine subtracts its measured shell start-up time.
+    # Older hyperfine (Debian bookworm ships 1.15) has no --input: let bash
+    # redirect stdin. hyperfine subtracts its measured shell start-up time, so
+    # this figure is noisier than the -N runs.
     stdin_note=" (hyperfine has no --input here: ran via bash -c '... < FILE', shell start-up subtracted)"
     "${hf[@]}" --shell=bash --export-json "$tmp/stdin.json" \
         --command-name "tfblint --stdin-filename main.tf - ($sample_lines lines)" \
@@ -181,8 +182,8 @@ PY
     echo "## tfblint benchmark"
     echo
     echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || echo unknown)"
-    echo "- tfblint: $("$bin" --version 2>/dev/null | head -n1 || echo unknown) ($bin)"
-    echo "- $(hyperfine --version | head -n1), $(rg --version | head -n1)"
+    echo "- tfblint: $("$bin" --version 2>/dev/null | sed -n 1p || echo unknown) ($bin)"
+    echo "- $(hyperfine --version | sed -n 1p), $(rg --version | sed -n 1p)"
     echo "- corpus: examples/gen_corpus.rs, seed $seed; warmup $warmup; page cache warm"
     echo
     cat "$table"

@@ -52,6 +52,18 @@ fn try_repo(dir: &Path, home: &Path) -> (i32, String) {
         .current_dir(dir)
         .env("PRE_COMMIT_HOME", home)
         .env("NO_COLOR", "1")
+        // The hook's `cargo install` builds a release binary; this test checks the hook's
+        // wiring, not speed, so build it unoptimised (minutes faster on a 2-core CI machine)
+        // and keep its artifacts under target/ so local reruns reuse them.
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
+        .env("CARGO_PROFILE_RELEASE_LTO", "off")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "256")
+        .env("CARGO_PROFILE_RELEASE_DEBUG", "false")
+        .env("CARGO_INCREMENTAL", "0")
+        .env(
+            "CARGO_TARGET_DIR",
+            common::repo().join("target").join("pre-commit-hook"),
+        )
         .output()
         .expect("pre-commit runs");
     let text = format!(
