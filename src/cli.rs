@@ -78,6 +78,10 @@ pub struct Cli {
     /// directory's other files as module context.
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
+
+    /// Parse every file, even those that cannot produce a finding (for testing the shortcut).
+    #[arg(long, hide = true)]
+    pub no_prefilter: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -194,7 +198,10 @@ fn run(cli: Cli) -> Result<u8, String> {
     }
 
     let fail_on = config.fail_on;
-    let options = Options::new(config, cwd.clone());
+    let mut options = Options::new(config, cwd.clone());
+    if cli.no_prefilter {
+        options.parse_mode = crate::source::ParseMode::Full;
+    }
     let report = lint::run(&discovery.modules, &overrides, &options);
     let output = render::render(
         cli.format,

@@ -13,6 +13,7 @@ pub mod lint;
 pub mod render;
 pub mod rules;
 pub mod schema;
+pub mod scope;
 pub mod source;
 pub mod spaces;
 pub mod suppress;

@@ -11,7 +11,7 @@ use crate::context::{Module, ModuleContext, Settings, Sink};
 use crate::diagnostic::{Diagnostic, Report};
 use crate::discover::{io_reason, FileEntry, ModuleFiles};
 use crate::rules::{self, pipeline};
-use crate::source::SourceFile;
+use crate::source::{ParseMode, SourceFile};
 use crate::suppress;
 
 /// What a run is asked to do, beyond which files: the configuration with flags laid over.
@@ -21,6 +21,8 @@ pub struct Options {
     pub settings: Settings,
     /// Relative file paths are resolved against it (for per-file ignores).
     pub cwd: PathBuf,
+    /// Whether files that cannot produce a finding skip the parse.
+    pub parse_mode: ParseMode,
 }
 
 impl Options {
@@ -33,6 +35,7 @@ impl Options {
             config,
             settings,
             cwd,
+            parse_mode: ParseMode::Prefilter,
         }
     }
 }
@@ -53,11 +56,11 @@ pub struct ModuleOutcome {
 }
 
 /// Reads every file of a module. A file that cannot be read becomes a parse failure on it.
-pub fn load_module(files: &ModuleFiles, overrides: &[Override]) -> Module {
+pub fn load_module(files: &ModuleFiles, overrides: &[Override], mode: ParseMode) -> Module {
     let mut sources: Vec<SourceFile> = files
         .files
         .iter()
-        .map(|(abs, entry)| read_entry(abs, entry, overrides))
+        .map(|(abs, entry)| read_entry(abs, entry, overrides, mode))
         .collect();
     sources.sort_by(|a, b| a.path.cmp(&b.path));
     Module {
@@ -66,13 +69,18 @@ pub fn load_module(files: &ModuleFiles, overrides: &[Override]) -> Module {
     }
 }
 
-fn read_entry(abs: &Path, entry: &FileEntry, overrides: &[Override]) -> SourceFile {
+fn read_entry(
+    abs: &Path,
+    entry: &FileEntry,
+    overrides: &[Override],
+    mode: ParseMode,
+) -> SourceFile {
     let (path, display, kind) = (entry.path.clone(), entry.display.clone(), entry.kind);
     if let Some(o) = overrides.iter().find(|o| o.path == abs) {
-        return SourceFile::from_bytes(path, display, kind, o.bytes.clone());
+        return SourceFile::from_bytes_with(path, display, kind, o.bytes.clone(), mode);
     }
     match read_limited(&entry.path) {
-        Ok(bytes) => SourceFile::from_bytes(path, display, kind, bytes),
+        Ok(bytes) => SourceFile::from_bytes_with(path, display, kind, bytes, mode),
         Err(err) => {
             let message = format!("cannot read file: {}", io_reason(&err));
             SourceFile::unreadable(path, display, kind, message)
@@ -193,7 +201,7 @@ pub fn run(
     options: &Options,
 ) -> Report {
     let lint_one = |files: &ModuleFiles| {
-        let module = load_module(files, overrides);
+        let module = load_module(files, overrides, options.parse_mode);
         lint_module(&module, options)
     };
     // One module (an editor's save, a pre-commit run on one directory): no thread pool to start.

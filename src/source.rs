@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use hcl_edit::structure::Body;
 
@@ -106,22 +106,57 @@ pub struct SourceFile {
     pub kind: FileKind,
     /// The decoded text. Undecodable bytes are replaced (the file then has a parse failure).
     pub text: Arc<str>,
-    pub lines: LineIndex,
-    /// The syntax tree, or why there is none.
+    /// Built on first use: only files with findings need positions.
+    lines: OnceLock<LineIndex>,
+    /// Whether the file can hold anything a rule reads (see [`crate::scope`]).
+    pub in_scope: bool,
+    /// The syntax tree, or why there is none. An out-of-scope file has an empty body.
     pub parsed: Result<Body, ParseFailure>,
+}
+
+/// Whether out-of-scope files are parsed anyway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ParseMode {
+    /// Skip the parse of files that cannot produce a finding.
+    #[default]
+    Prefilter,
+    /// Parse every file (to prove the prefilter exact); syntax errors in out-of-scope files
+    /// are still not reported.
+    Full,
 }
 
 impl SourceFile {
     /// Decodes and parses `bytes` as the contents of `path`.
     pub fn from_bytes(path: PathBuf, display: String, kind: FileKind, bytes: Vec<u8>) -> Self {
-        let (text, parsed) = decode_and_parse(bytes);
-        let lines = LineIndex::new(&text);
+        Self::from_bytes_with(path, display, kind, bytes, ParseMode::Prefilter)
+    }
+
+    pub fn from_bytes_with(
+        path: PathBuf,
+        display: String,
+        kind: FileKind,
+        bytes: Vec<u8>,
+        mode: ParseMode,
+    ) -> Self {
+        let in_scope = crate::scope::in_scope(kind, &bytes);
+        let (text, parsed) = match decode(bytes) {
+            Err((text, failure)) => (text, Err(failure)),
+            Ok(text) => {
+                let parsed = match (in_scope, mode) {
+                    (true, _) => parse(&text),
+                    (false, ParseMode::Prefilter) => Ok(Body::new()),
+                    (false, ParseMode::Full) => parse(&text).or_else(|_| Ok(Body::new())),
+                };
+                (text, parsed)
+            }
+        };
         SourceFile {
             path,
             display,
             kind,
             text: Arc::from(text),
-            lines,
+            lines: OnceLock::new(),
+            in_scope,
             parsed,
         }
     }
@@ -133,7 +168,8 @@ impl SourceFile {
             display,
             kind,
             text: Arc::from(""),
-            lines: LineIndex::new(""),
+            lines: OnceLock::new(),
+            in_scope: true,
             parsed: Err(ParseFailure {
                 message,
                 span: 0..0,
@@ -145,8 +181,12 @@ impl SourceFile {
         self.parsed.as_ref().ok()
     }
 
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
+    }
+
     pub fn position(&self, offset: usize) -> Position {
-        self.lines.position(&self.text, offset)
+        self.lines().position(&self.text, offset)
     }
 
     /// The file name, for messages.
@@ -173,49 +213,31 @@ impl SourceFile {
 
 const BOM: &str = "\u{feff}";
 
-fn decode_and_parse(bytes: Vec<u8>) -> (String, Result<Body, ParseFailure>) {
+/// Turns bytes into text, or says why they are not a text file tfblint can read.
+fn decode(bytes: Vec<u8>) -> Result<String, (String, ParseFailure)> {
+    let failure = |message: String, at: usize| ParseFailure {
+        message,
+        span: at..at,
+    };
     if bytes.len() as u64 > MAX_FILE_BYTES {
         let message = format!(
-            "file is {} bytes, over the {} MiB limit; not parsed",
+            "file is {} bytes or more, over the {} MiB limit; not parsed",
             bytes.len(),
             MAX_FILE_BYTES / (1024 * 1024)
         );
-        return (
-            String::new(),
-            Err(ParseFailure {
-                message,
-                span: 0..0,
-            }),
-        );
+        return Err((String::new(), failure(message, 0)));
     }
     if let Some(nul) = memchr::memchr(0, &bytes) {
         // A binary file: keep no text, so nothing of it is ever printed.
         let message = format!("file contains a NUL byte at offset {nul}: it is binary, not HCL");
-        return (
-            String::new(),
-            Err(ParseFailure {
-                message,
-                span: 0..0,
-            }),
-        );
+        return Err((String::new(), failure(message, 0)));
     }
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(err) => {
-            let at = err.utf8_error().valid_up_to();
-            let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
-            let message = format!("file is not valid UTF-8 (invalid byte at offset {at})");
-            return (
-                text,
-                Err(ParseFailure {
-                    message,
-                    span: at..at,
-                }),
-            );
-        }
-    };
-    let parsed = parse(&text);
-    (text, parsed)
+    String::from_utf8(bytes).map_err(|err| {
+        let at = err.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
+        let message = format!("file is not valid UTF-8 (invalid byte at offset {at})");
+        (text, failure(message, at))
+    })
 }
 
 /// Parses HCL text, accepting (as Terraform does) a leading byte order mark.
@@ -273,18 +295,18 @@ mod tests {
 
     #[test]
     fn undecodable_and_binary_files_are_parse_failures() {
-        let (_, parsed) = decode_and_parse(b"a = \"\xff\"".to_vec());
+        let (_, parsed) = decode(b"a = \"\xff\"".to_vec()).unwrap_err();
         assert_eq!(
-            parsed.unwrap_err(),
+            parsed,
             ParseFailure {
                 message: "file is not valid UTF-8 (invalid byte at offset 5)".into(),
                 span: 5..5
             }
         );
-        let (text, parsed) = decode_and_parse(b"\x7fELF\x00\x01".to_vec());
+        let (text, parsed) = decode(b"\x7fELF\x00\x01".to_vec()).unwrap_err();
         assert_eq!(text, "");
         assert_eq!(
-            parsed.unwrap_err().message,
+            parsed.message,
             "file contains a NUL byte at offset 4: it is binary, not HCL"
         );
     }

@@ -227,6 +227,12 @@ fn a_syntax_error_in_one_file_does_not_stop_the_others() {
     write(
         dir.path(),
         "a/broken.tf",
+        "terraform {\n  required_version = \n",
+    );
+    // A broken file that cannot hold backend configuration is out of scope (not parsed).
+    write(
+        dir.path(),
+        "b/broken_resource.tf",
         "resource \"x\" \"y\" {\n  name = \n",
     );
     write(dir.path(), "a/backend.tf", &backend_missing_checksum_flag());
