@@ -381,7 +381,8 @@ impl<'a> ModuleContext<'a> {
 
     /// Byte ranges of secret values, per file index in `module.files`, to mask in snippets.
     pub fn secret_ranges(&self) -> Vec<(&'a SourceFile, Range<usize>)> {
-        self.s3_arguments()
+        let mut ranges: Vec<(&'a SourceFile, Range<usize>)> = self
+            .s3_arguments()
             .into_iter()
             .filter(|a| CREDENTIAL_ARGUMENTS.iter().any(|(n, _)| *n == a.name()))
             .filter_map(|a| {
@@ -389,7 +390,10 @@ impl<'a> ModuleContext<'a> {
                 let inner = a.file.string_contents(&span).unwrap_or(span);
                 (!inner.is_empty()).then_some((a.file, inner))
             })
-            .collect()
+            .collect();
+        // DigitalOcean tokens, provider credentials and URL credentials.
+        ranges.extend(crate::secrets::secret_ranges(self));
+        ranges
     }
 }
 

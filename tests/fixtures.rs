@@ -111,3 +111,44 @@ fn modules_without_an_s3_backend_give_no_finding() {
         assert_eq!(out.code, 0, "{rel}");
     }
 }
+
+#[test]
+fn a_partial_configurations_findings_land_in_its_own_file() {
+    let out = run(&repo(), &["--format", "json", "fixtures/partial"]);
+    // Staging's bucket-in-hostname endpoint and hardcoded secret, in staging's file; nothing
+    // in prod's file or in the shared block.
+    assert_eq!(
+        codes(&out.stdout),
+        vec![
+            (
+                "TFB205".to_string(),
+                "fixtures/partial/staging.s3.tfbackend".to_string(),
+                1,
+                30
+            ),
+            (
+                "TFB401".to_string(),
+                "fixtures/partial/staging.s3.tfbackend".to_string(),
+                4,
+                14
+            ),
+        ]
+    );
+    assert_eq!(out.code, 1);
+    let (_, _, snapshot) = lint_fixture("fixtures/partial");
+    insta::assert_snapshot!("partial", snapshot);
+}
+
+#[test]
+fn other_s3_compatible_stores_are_never_told_to_use_spaces() {
+    for dir in subdirs(&repo().join("fixtures/other-stores")) {
+        let name = dir.file_name().unwrap().to_str().unwrap().to_string();
+        let rel = format!("fixtures/other-stores/{name}");
+        let out = run(&repo(), &["--format", "json", &rel]);
+        assert_eq!(codes(&out.stdout), vec![], "{rel}");
+        assert_eq!(out.code, 0, "{rel}");
+        let (_, compact, snapshot) = lint_fixture(&rel);
+        assert!(!compact.contains("digitaloceanspaces"), "{rel}: {compact}");
+        insta::assert_snapshot!(format!("other-stores__{name}"), snapshot);
+    }
+}

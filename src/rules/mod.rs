@@ -8,8 +8,13 @@
 use crate::context::ModuleContext;
 use crate::diagnostic::Severity;
 
+mod bucket_in_endpoint;
+mod endpoint_not_https;
 mod expression_in_backend;
 mod hardcoded_credentials;
+mod hardcoded_digitalocean_token;
+mod invalid_bucket_name;
+mod invalid_state_key;
 mod invalid_version_constraint;
 mod lockfile_needs_terraform_1_11;
 mod missing_endpoint;
@@ -17,13 +22,16 @@ mod missing_lockfile;
 mod missing_region;
 mod missing_required_version;
 mod missing_skip_flag;
+mod not_an_s3_endpoint;
 mod parse_error;
 mod region_not_us_east_1;
 mod required_version_too_low;
 mod skip_flag_not_true;
 mod unbounded_pessimistic_constraint;
 mod unknown_code;
+mod unknown_spaces_region;
 mod unsatisfiable_version_constraint;
+mod unsupported_by_spaces;
 mod unused_suppression;
 
 /// Whether a rule can repair what it finds.
@@ -80,13 +88,21 @@ pub static RULES: &[&Rule] = &[
     &unsatisfiable_version_constraint::RULE,
     &unbounded_pessimistic_constraint::RULE,
     &missing_endpoint::RULE,
+    &endpoint_not_https::RULE,
+    &unknown_spaces_region::RULE,
+    &bucket_in_endpoint::RULE,
+    &not_an_s3_endpoint::RULE,
     &missing_skip_flag::RULE,
     &skip_flag_not_true::RULE,
     &missing_region::RULE,
     &region_not_us_east_1::RULE,
     &hardcoded_credentials::RULE,
+    &hardcoded_digitalocean_token::RULE,
     &missing_lockfile::RULE,
     &expression_in_backend::RULE,
+    &invalid_bucket_name::RULE,
+    &invalid_state_key::RULE,
+    &unsupported_by_spaces::RULE,
     &unused_suppression::RULE,
     &unknown_code::RULE,
 ];
