@@ -8,10 +8,15 @@
 use crate::context::ModuleContext;
 use crate::diagnostic::Severity;
 
+mod block_instead_of_attribute;
+mod deprecated_argument;
+mod duplicate_backend;
+mod dynamodb_locking;
 mod expression_in_backend;
 mod hardcoded_credentials;
 mod invalid_version_constraint;
 mod lockfile_needs_terraform_1_11;
+mod missing_bucket_or_key;
 mod missing_endpoint;
 mod missing_lockfile;
 mod missing_region;
@@ -22,7 +27,9 @@ mod region_not_us_east_1;
 mod required_version_too_low;
 mod skip_flag_not_true;
 mod unbounded_pessimistic_constraint;
+mod unknown_argument;
 mod unsatisfiable_version_constraint;
+mod wrong_argument_type;
 
 /// Whether a rule can repair what it finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,13 +85,20 @@ pub static RULES: &[&Rule] = &[
     &unsatisfiable_version_constraint::RULE,
     &unbounded_pessimistic_constraint::RULE,
     &missing_endpoint::RULE,
+    &deprecated_argument::RULE,
+    &block_instead_of_attribute::RULE,
     &missing_skip_flag::RULE,
     &skip_flag_not_true::RULE,
     &missing_region::RULE,
     &region_not_us_east_1::RULE,
     &hardcoded_credentials::RULE,
     &missing_lockfile::RULE,
+    &dynamodb_locking::RULE,
     &expression_in_backend::RULE,
+    &unknown_argument::RULE,
+    &wrong_argument_type::RULE,
+    &duplicate_backend::RULE,
+    &missing_bucket_or_key::RULE,
 ];
 
 /// Looks a rule up by code, case-insensitively.
