@@ -493,3 +493,13 @@ impl Diagnostic {
         self
     }
 }
+
+impl S3Config<'_> {
+    /// An empty `backend "s3" {}` with no `.tfbackend` file in its module: its settings come
+    /// at `terraform init -backend-config=…` from somewhere tfblint cannot see. Rules about
+    /// missing arguments stay silent on it; TFB605 says so once.
+    pub fn is_deferred(&self) -> bool {
+        // A block without a partial file exists only when the module has no partial files.
+        self.partial.is_none() && self.block.is_some_and(|b| b.block.body.is_empty())
+    }
+}

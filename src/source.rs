@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use hcl_edit::structure::Body;
+use hcl_edit::Span;
 
 use crate::diagnostic::Position;
 
@@ -112,6 +113,20 @@ pub struct SourceFile {
     pub in_scope: bool,
     /// The syntax tree, or why there is none. An out-of-scope file has an empty body.
     pub parsed: Result<Body, ParseFailure>,
+    /// Attributes set a second time in one body, left out of `parsed` (see [`Redefinition`]).
+    pub redefined: Vec<Redefinition>,
+}
+
+/// An attribute set twice in one body: Terraform's "Attribute redefined". The parser refuses
+/// the whole file for it; tfblint parses the file without the repeat and keeps it here, so the
+/// rest of the file is still linted (TFB604 reports it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Redefinition {
+    pub name: String,
+    /// The repeated key.
+    pub span: Range<usize>,
+    /// The key of the first definition, in the same body.
+    pub first: Range<usize>,
 }
 
 /// Whether out-of-scope files are parsed anyway.
@@ -139,15 +154,20 @@ impl SourceFile {
         mode: ParseMode,
     ) -> Self {
         let in_scope = crate::scope::in_scope(kind, &bytes);
-        let (text, parsed) = match decode(bytes) {
-            Err((text, failure)) => (text, Err(failure)),
+        let (text, parsed, redefined) = match decode(bytes) {
+            Err((text, failure)) => (text, Err(failure), Vec::new()),
             Ok(text) => {
-                let parsed = match (in_scope, mode) {
-                    (true, _) => parse(&text),
-                    (false, ParseMode::Prefilter) => Ok(Body::new()),
-                    (false, ParseMode::Full) => parse(&text).or_else(|_| Ok(Body::new())),
+                let (parsed, redefined) = match (in_scope, mode) {
+                    (true, _) => parse_recovering(&text),
+                    (false, ParseMode::Prefilter) => (Ok(Body::new()), Vec::new()),
+                    // Out of scope: parsed to prove no rule reads it, but its syntax
+                    // problems (errors, redefinitions) are not tfblint's to report.
+                    (false, ParseMode::Full) => {
+                        let (parsed, _) = parse_recovering(&text);
+                        (parsed.or_else(|_| Ok(Body::new())), Vec::new())
+                    }
                 };
-                (text, parsed)
+                (text, parsed, redefined)
             }
         };
         SourceFile {
@@ -158,6 +178,7 @@ impl SourceFile {
             lines: OnceLock::new(),
             in_scope,
             parsed,
+            redefined,
         }
     }
 
@@ -174,6 +195,7 @@ impl SourceFile {
                 message,
                 span: 0..0,
             }),
+            redefined: Vec::new(),
         }
     }
 
@@ -251,6 +273,83 @@ pub fn parse(text: &str) -> Result<Body, ParseFailure> {
     parse_str(text)
 }
 
+/// What hcl-edit says when a body sets an attribute twice.
+const REDEFINED: &str = "found redefined attribute";
+
+/// Like [`parse`], but an attribute set twice in one body does not fail the file: it is left
+/// out of the tree and returned. hcl-edit stops at the repeated key; the key is renamed, in a
+/// copy of the same length so that every span stays valid, until the file parses.
+pub fn parse_recovering(text: &str) -> (Result<Body, ParseFailure>, Vec<Redefinition>) {
+    // Offset of each renamed key, and its real name.
+    let mut renamed: Vec<(usize, String)> = Vec::new();
+    let mut patched: Option<String> = None;
+    loop {
+        let failure = match parse(patched.as_deref().unwrap_or(text)) {
+            Ok(mut body) => {
+                let mut redefined = Vec::new();
+                drop_renamed(&mut body, &renamed, &mut redefined);
+                redefined.sort_by_key(|r| r.span.start);
+                return (Ok(body), redefined);
+            }
+            Err(failure) => failure,
+        };
+        let at = failure.span.start;
+        let current = patched.as_deref().unwrap_or(text);
+        let key_len = current[at..]
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+            .count();
+        let tries = renamed.iter().filter(|(o, _)| *o == at).count();
+        // Give up (and report the parser's error) on anything unexpected.
+        if !failure.message.contains(REDEFINED) || key_len == 0 || tries >= 8 || renamed.len() >= 32
+        {
+            return (Err(failure), Vec::new());
+        }
+        let name = text[at..at + key_len].to_string();
+        // Uppercase first letters: no s3 argument has one, so a collision is unlikely and
+        // retried with the next letter if it happens.
+        let first = char::from(b'Z' - tries as u8);
+        let mut copy = current.to_string();
+        copy.replace_range(at..at + 1, first.encode_utf8(&mut [0; 4]));
+        patched = Some(copy);
+        renamed.push((at, name));
+    }
+}
+
+/// Removes the attributes whose keys were renamed, recording each against the first
+/// definition of its name in the same body.
+fn drop_renamed(body: &mut Body, renamed: &[(usize, String)], out: &mut Vec<Redefinition>) {
+    let mut i = 0;
+    while i < body.len() {
+        let repeat = body
+            .get(i)
+            .and_then(|s| s.as_attribute())
+            .and_then(|attr| attr.key.span())
+            .and_then(|span| {
+                // The last rename at an offset is the key's current name.
+                let (_, name) = renamed.iter().rev().find(|(o, _)| *o == span.start)?;
+                Some((span, name.clone()))
+            });
+        match repeat {
+            Some((span, name)) => {
+                let first = body
+                    .attributes()
+                    .find(|a| a.key.value().as_str() == name)
+                    .and_then(|a| a.key.span())
+                    .unwrap_or_else(|| span.clone());
+                body.remove(i);
+                out.push(Redefinition { name, span, first });
+            }
+            None => {
+                if let Some(block) = body.get_mut(i).and_then(|s| s.as_block_mut()) {
+                    drop_renamed(&mut block.body, renamed, out);
+                }
+                i += 1;
+            }
+        }
+    }
+}
+
 fn parse_str(text: &str) -> Result<Body, ParseFailure> {
     hcl_edit::parser::parse_body(text).map_err(|err| {
         let offset = floor_char_boundary(text, err.location().offset());
@@ -309,5 +408,36 @@ mod tests {
             parsed.message,
             "file contains a NUL byte at offset 4: it is binary, not HCL"
         );
+    }
+
+    #[test]
+    fn a_redefined_attribute_is_left_out_and_recorded() {
+        let text = "a = 1\nblk {\n  k = 1\n  k = 2\n  j = 0\n  k = 3\n}\na = 4\n";
+        let (parsed, redefined) = parse_recovering(text);
+        let body = parsed.expect("parses without the repeats");
+        let names: Vec<(String, &str)> = redefined
+            .iter()
+            .map(|r| (r.name.clone(), &text[r.first.clone()]))
+            .collect();
+        assert_eq!(
+            names,
+            vec![
+                ("k".to_string(), "k"),
+                ("k".to_string(), "k"),
+                ("a".to_string(), "a")
+            ]
+        );
+        assert_eq!(&text[redefined[0].span.clone()], "k");
+        assert_eq!(redefined[0].span.start, text.find("k = 2").unwrap());
+        assert_eq!(redefined[0].first.start, text.find("k = 1").unwrap());
+        assert_eq!(redefined[2].span.start, text.find("a = 4").unwrap());
+        let blk = body.get_blocks("blk").next().unwrap();
+        let keys: Vec<&str> = blk.body.attributes().map(|a| a.key.as_str()).collect();
+        assert_eq!(keys, ["k", "j"]);
+        assert_eq!(body.attributes().count(), 1);
+        let k = blk.body.get_attribute("k").unwrap();
+        assert_eq!(&text[k.span().unwrap()], "k = 1");
+        // Other syntax errors still fail the file.
+        assert!(parse_recovering("a = 1\na = 2\nb = \n").0.is_err());
     }
 }

@@ -152,3 +152,37 @@ fn other_s3_compatible_stores_are_never_told_to_use_spaces() {
         insta::assert_snapshot!(format!("other-stores__{name}"), snapshot);
     }
 }
+
+/// Blocks modelled on the DigitalOcean tutorials written before Terraform 1.6: each snapshot
+/// must hold exactly the findings a user needs to migrate.
+#[test]
+fn tutorial_era_blocks_get_the_findings_needed_to_migrate() {
+    for dir in subdirs(&repo().join("fixtures/tutorial-era")) {
+        let case = dir.file_name().unwrap().to_str().unwrap().to_string();
+        let (_, _, snapshot) = lint_fixture(&format!("fixtures/tutorial-era/{case}"));
+        insta::assert_snapshot!(format!("tutorial-era__{case}"), snapshot);
+    }
+}
+
+#[test]
+fn the_engine_flag_chooses_which_arguments_exist() {
+    let fired = |engine: &str, rel: &str| {
+        let out = run(&repo(), &["--format", "json", "--engine", engine, rel]);
+        codes(&out.stdout).iter().any(|(code, ..)| code == "TFB602")
+    };
+    let tags_tf = "fixtures/rules/TFB602/fires-state-tags-under-terraform";
+    let tags_tofu = "fixtures/rules/TFB602/silent-opentofu-state-and-lock-tags";
+    let legacy_tofu = "fixtures/rules/TFB602/silent-opentofu-legacy-assume-role";
+    assert!(fired("terraform", tags_tf));
+    assert!(!fired("opentofu", tags_tf));
+    assert!(!fired("opentofu", tags_tofu));
+    assert!(!fired("opentofu", legacy_tofu));
+    // Terraform does not read `.tofu` files at all: forcing it finds no configuration there.
+    assert!(!fired("terraform", tags_tofu));
+    assert!(!fired("terraform", legacy_tofu));
+    let out = run(
+        &repo(),
+        &["--format", "json", "--engine", "terraform", tags_tofu],
+    );
+    assert_eq!(codes(&out.stdout), vec![]);
+}

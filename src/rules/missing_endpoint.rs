@@ -18,7 +18,7 @@ pub static RULE: Rule = Rule {
 const HELP: &str = "add `endpoints = { s3 = \"https://<region>.digitaloceanspaces.com\" }` (or your store's S3 URL)";
 
 fn check(ctx: &ModuleContext, sink: &mut Sink) {
-    for config in &ctx.s3_configs {
+    for config in ctx.s3_configs.iter().filter(|c| !c.is_deferred()) {
         if config.endpoint().is_some() {
             continue;
         }

@@ -18,7 +18,7 @@ const HELP: &str =
     "add `use_lockfile = true` (Terraform 1.11 or later: set `required_version = \"~> 1.11\"`)";
 
 fn check(ctx: &ModuleContext, sink: &mut Sink) {
-    for config in &ctx.s3_configs {
+    for config in ctx.s3_configs.iter().filter(|c| !c.is_deferred()) {
         match config.get("use_lockfile") {
             None => {
                 let (file, span) = config.anchor();

@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &ModuleContext, sink: &mut Sink) {
-    for config in &ctx.s3_configs {
+    for config in ctx.s3_configs.iter().filter(|c| !c.is_deferred()) {
         if config.get("region").is_some() {
             continue;
         }

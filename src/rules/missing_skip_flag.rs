@@ -16,7 +16,7 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &ModuleContext, sink: &mut Sink) {
-    for config in &ctx.s3_configs {
+    for config in ctx.s3_configs.iter().filter(|c| !c.is_deferred()) {
         for &(flag, why) in SKIP_FLAGS {
             if config.get(flag).is_some() {
                 continue;

@@ -8,7 +8,11 @@
 use crate::context::ModuleContext;
 use crate::diagnostic::Severity;
 
+mod block_instead_of_attribute;
 mod bucket_in_endpoint;
+mod deprecated_argument;
+mod duplicate_backend;
+mod dynamodb_locking;
 mod endpoint_not_https;
 mod expression_in_backend;
 mod hardcoded_credentials;
@@ -17,6 +21,7 @@ mod invalid_bucket_name;
 mod invalid_state_key;
 mod invalid_version_constraint;
 mod lockfile_needs_terraform_1_11;
+mod missing_bucket_or_key;
 mod missing_endpoint;
 mod missing_lockfile;
 mod missing_region;
@@ -28,11 +33,13 @@ mod region_not_us_east_1;
 mod required_version_too_low;
 mod skip_flag_not_true;
 mod unbounded_pessimistic_constraint;
+mod unknown_argument;
 mod unknown_code;
 mod unknown_spaces_region;
 mod unsatisfiable_version_constraint;
 mod unsupported_by_spaces;
 mod unused_suppression;
+mod wrong_argument_type;
 
 /// Whether a rule can repair what it finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,10 +95,12 @@ pub static RULES: &[&Rule] = &[
     &unsatisfiable_version_constraint::RULE,
     &unbounded_pessimistic_constraint::RULE,
     &missing_endpoint::RULE,
+    &deprecated_argument::RULE,
     &endpoint_not_https::RULE,
     &unknown_spaces_region::RULE,
     &bucket_in_endpoint::RULE,
     &not_an_s3_endpoint::RULE,
+    &block_instead_of_attribute::RULE,
     &missing_skip_flag::RULE,
     &skip_flag_not_true::RULE,
     &missing_region::RULE,
@@ -99,7 +108,12 @@ pub static RULES: &[&Rule] = &[
     &hardcoded_credentials::RULE,
     &hardcoded_digitalocean_token::RULE,
     &missing_lockfile::RULE,
+    &dynamodb_locking::RULE,
     &expression_in_backend::RULE,
+    &unknown_argument::RULE,
+    &wrong_argument_type::RULE,
+    &duplicate_backend::RULE,
+    &missing_bucket_or_key::RULE,
     &invalid_bucket_name::RULE,
     &invalid_state_key::RULE,
     &unsupported_by_spaces::RULE,

@@ -1,0 +1,95 @@
+//! TFB207 block-instead-of-attribute: `endpoints { … }` where Terraform wants
+//! `endpoints = { … }`, or any other nested block in an s3 backend configuration.
+
+use hcl_edit::structure::Block;
+
+use super::{rule_doc, Fixability, Rule};
+use crate::context::{BlockRef, ModuleContext, Sink};
+use crate::diagnostic::Severity;
+use crate::schema::{engine_name, s3_argument, Type};
+use crate::source::SourceFile;
+
+pub static RULE: Rule = Rule {
+    code: "TFB207",
+    name: "block-instead-of-attribute",
+    severity: Severity::Error,
+    fix: Fixability::Never,
+    summary: "A nested block in an s3 backend configuration, such as `endpoints { … }` without `=`",
+    doc: rule_doc!("TFB207"),
+    check: Some(check),
+};
+
+fn check(ctx: &ModuleContext, sink: &mut Sink) {
+    let mut seen_blocks: Vec<*const Block> = Vec::new();
+    let mut seen_partials: Vec<*const SourceFile> = Vec::new();
+    for config in &ctx.s3_configs {
+        if let Some(b) = config.block {
+            if !seen_blocks.contains(&(b.block as *const Block)) {
+                seen_blocks.push(b.block);
+                for block in b.block.body.blocks() {
+                    report(
+                        ctx,
+                        sink,
+                        BlockRef {
+                            file: b.file,
+                            block,
+                        },
+                        false,
+                    );
+                }
+            }
+        }
+        if let Some(p) = config.partial {
+            if !seen_partials.contains(&(p as *const SourceFile)) {
+                seen_partials.push(p);
+                for block in p.body().into_iter().flat_map(|body| body.blocks()) {
+                    report(ctx, sink, BlockRef { file: p, block }, true);
+                }
+            }
+        }
+    }
+}
+
+fn report(ctx: &ModuleContext, sink: &mut Sink, nested: BlockRef, in_partial: bool) {
+    let tool = engine_name(ctx.engine);
+    let name = nested.block.ident.value().as_str();
+    // A partial file is read as plain attributes.
+    let (inside, says) = if in_partial {
+        (
+            format!("`{}`", nested.file.file_name()),
+            "Blocks are not allowed here",
+        )
+    } else {
+        ("the backend block".to_string(), "Unsupported block type")
+    };
+    let known = s3_argument(name).filter(|a| a.status(ctx.engine).is_accepted());
+    let diagnostic = match known {
+        Some(arg) => {
+            let example = match arg.ty {
+                Type::Object(keys) => {
+                    let first = keys.first().map_or("name", |k| k.name);
+                    format!("`{name} = {{ {first} = … }}`")
+                }
+                _ => format!("`{name} = …`"),
+            };
+            sink.report(
+                &RULE,
+                nested.file,
+                nested.header_span(),
+                format!("`{name}` is written as a block in {inside}, but it is an argument: {tool} rejects it (\"{says}\")"),
+            )
+            .with_help(format!(
+                "add the equals sign: {example}, not `{name} {{ … }}`"
+            ))
+        }
+        None => sink
+            .report(
+                &RULE,
+                nested.file,
+                nested.header_span(),
+                format!("a `{name}` block in {inside}: the s3 backend takes no blocks, only arguments ({tool}: \"{says}\")"),
+            )
+            .with_help("remove the block; write settings as `name = value` arguments"),
+    };
+    diagnostic.with_label("block, not an argument");
+}

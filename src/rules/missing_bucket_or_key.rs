@@ -1,0 +1,51 @@
+//! TFB605 missing-bucket-or-key: a required argument (`bucket`, `key`) is set neither in the
+//! block nor in a partial file; or the whole configuration is left to `terraform init`.
+
+use super::{rule_doc, Fixability, Rule};
+use crate::context::{ModuleContext, Sink};
+use crate::diagnostic::Severity;
+use crate::schema::S3_ARGUMENTS;
+
+pub static RULE: Rule = Rule {
+    code: "TFB605",
+    name: "missing-bucket-or-key",
+    severity: Severity::Warning,
+    fix: Fixability::Never,
+    summary:
+        "An s3 configuration has no `bucket` or no `key`, or is left entirely to `terraform init`",
+    doc: rule_doc!("TFB605"),
+    check: Some(check),
+};
+
+fn check(ctx: &ModuleContext, sink: &mut Sink) {
+    for config in &ctx.s3_configs {
+        let (file, span) = config.anchor();
+        if config.is_deferred() {
+            sink.report(
+                &RULE,
+                file,
+                span,
+                "this `backend \"s3\" {}` is empty and no `.tfbackend` file is next to it: its settings are expected at `terraform init -backend-config=…`, out of tfblint's sight",
+            )
+            .with_label("configured at init time")
+            .with_help("commit the partial configuration next to the block (e.g. `prod.s3.tfbackend`, without secrets) so tfblint can lint it, or write the settings in the block");
+            continue;
+        }
+        for required in S3_ARGUMENTS.iter().filter(|a| a.required) {
+            let name = required.name;
+            if config.get(name).is_some() {
+                continue;
+            }
+            sink.report(
+                &RULE,
+                file,
+                span.clone(),
+                format!("`{name}` is not set {}", config.where_missing()),
+            )
+            .with_label(format!("missing `{name}`"))
+            .with_help(format!(
+                "add `{name} = \"…\"`, unless every `terraform init` passes it (`-backend-config=\"{name}=…\"`); Terraform cannot start without it"
+            ));
+        }
+    }
+}
