@@ -1,14 +1,23 @@
 //! Which files can hold anything a rule looks at, decided by a byte scan before parsing.
 //!
-//! Every rule reads only: `terraform` blocks (backends, `required_version`), `provider
-//! "digitalocean"` blocks, DigitalOcean API tokens in string literals, and `*.tfbackend` files.
-//! A `.tf`/`.tofu` file whose bytes contain none of [`NEEDLES`] has none of those, so it is not
-//! parsed: a syntax error in it is out of tfblint's scope (`terraform validate` reports it).
-//! Escapes are needles too, so a label or token written with `\u` escapes is never missed.
+//! Every rule reads only: top-level `terraform` blocks (backends, `required_version`),
+//! `provider "digitalocean"` blocks, DigitalOcean API tokens in string literals, and
+//! `*.tfbackend` files. A `.tf`/`.tofu` file with none of those is not parsed: a syntax error
+//! in it is out of tfblint's scope (`terraform validate` reports it).
 //!
-//! This must stay exact: `tests/prefilter.rs` lints every fixture and a generated corpus with
-//! and without this shortcut and requires identical output. A new rule that reads other
-//! blocks must add its needle here.
+//! The scan is exact for valid HCL, by its grammar:
+//! - a block header starts its line (structures are separated by newlines), so a `terraform`
+//!   block's identifier has only blanks before it on its line (or a BOM, or the end of a
+//!   `/* */` comment), and is followed, on the same line, by `{`, a label or an inline comment.
+//!   `# run terraform plan`, `"managed-by" = "terraform"` and `terraform.workspace` are not
+//!   block headers;
+//! - the provider's label is exactly `digitalocean`, so `digitalocean_droplet` does not count;
+//! - escapes (`\u`, `\U`) count wherever they are, so a label or token written with escapes is
+//!   never missed.
+//!
+//! `tests/prefilter.rs` lints every fixture and a generated corpus with and without this
+//! shortcut and requires identical output. A new rule that reads other blocks must add its
+//! needle here.
 
 use std::sync::OnceLock;
 
@@ -16,7 +25,7 @@ use aho_corasick::AhoCorasick;
 
 use crate::source::FileKind;
 
-/// Byte strings whose absence proves a configuration file cannot produce a finding.
+/// Byte strings at least one of which every file that can produce a finding contains.
 pub const NEEDLES: &[&str] = &[
     "terraform",
     "digitalocean",
@@ -27,6 +36,9 @@ pub const NEEDLES: &[&str] = &[
     "\\U",
 ];
 
+const TERRAFORM: usize = 0;
+const DIGITALOCEAN: usize = 1;
+
 fn finder() -> &'static AhoCorasick {
     static FINDER: OnceLock<AhoCorasick> = OnceLock::new();
     FINDER.get_or_init(|| AhoCorasick::new(NEEDLES).expect("the needles are valid patterns"))
@@ -34,7 +46,40 @@ fn finder() -> &'static AhoCorasick {
 
 /// Whether a file of this kind with these bytes needs parsing.
 pub fn in_scope(kind: FileKind, bytes: &[u8]) -> bool {
-    kind == FileKind::TfBackend || finder().is_match(bytes)
+    kind == FileKind::TfBackend
+        || finder()
+            .find_iter(bytes)
+            .any(|m| match m.pattern().as_usize() {
+                TERRAFORM => starts_block(bytes, m.start(), m.end()),
+                DIGITALOCEAN => !bytes.get(m.end()).is_some_and(|&b| is_ident_byte(b)),
+                _ => true,
+            })
+}
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+}
+
+/// Whether the identifier at `start..end` can begin a block header.
+fn starts_block(bytes: &[u8], start: usize, end: usize) -> bool {
+    let line_start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |i| i + 1);
+    let before = &bytes[line_start..start];
+    let before = before.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(before);
+    let trimmed = before.trim_ascii();
+    if !(trimmed.is_empty() || trimmed.ends_with(b"*/")) {
+        return false;
+    }
+    let rest = &bytes[end..];
+    let blanks = rest
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    match rest.get(blanks) {
+        Some(b'{' | b'"' | b'/') => true,
+        // An identifier label needs a blank before it (else it is a longer identifier).
+        Some(&b) if blanks > 0 => b.is_ascii_alphabetic() || b == b'_',
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -56,5 +101,31 @@ mod tests {
             b"resource \"aws_s3_bucket\" \"b\" {}\n"
         ));
         assert!(!in_scope(FileKind::Tf, b""));
+        // Mentions that are not block headers.
+        for text in [
+            "# run terraform plan first\n",
+            "tags = { \"managed-by\" = \"terraform\" }\n",
+            "locals { ws = terraform.workspace }\n",
+            "terraform_remote_state = 1\n",
+            "x = 1 # terraform {\n",
+            "resource \"digitalocean_droplet\" \"web\" {}\n",
+            "data \"terraform_remote_state\" \"vpc\" {}\n",
+        ] {
+            assert!(!in_scope(FileKind::Tf, text.as_bytes()), "{text}");
+        }
+        // Block headers, however written.
+        for text in [
+            "terraform {\n}\n",
+            "  terraform{\n}\n",
+            "\u{feff}terraform {\n}\n",
+            "/* pinned */ terraform {\n}\n",
+            "terraform /* pinned */ {\n}\n",
+            "terraform \"x\" {\n}\n",
+            "terraform x {\n}\n",
+            "a = 1\r\n\tterraform {\r\n}\r\n",
+            "provider digitalocean {}\n",
+        ] {
+            assert!(in_scope(FileKind::Tf, text.as_bytes()), "{text}");
+        }
     }
 }

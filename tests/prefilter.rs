@@ -39,7 +39,14 @@ fn corpus_generator() -> PathBuf {
 fn a_generated_corpus_gives_the_same_output_with_and_without_the_prefilter() {
     let dir = tempfile::tempdir().unwrap();
     let status = Command::new(corpus_generator())
-        .args(["--out", dir.path().to_str().unwrap(), "--files", "2000", "--seed", "7"])
+        .args([
+            "--out",
+            dir.path().to_str().unwrap(),
+            "--files",
+            "2000",
+            "--seed",
+            "7",
+        ])
         .status()
         .unwrap();
     assert!(status.success());
@@ -60,5 +67,8 @@ fn a_generated_corpus_gives_the_same_output_with_and_without_the_prefilter() {
     let out = same_with_and_without_prefilter(dir.path(), ".");
     let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(doc["summary"]["files"], 2002);
-    assert!(doc["summary"]["errors"].as_u64().unwrap() > 0, "the corpus has bad backends");
+    assert!(
+        doc["summary"]["errors"].as_u64().unwrap() > 0,
+        "the corpus has bad backends"
+    );
 }
