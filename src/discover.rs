@@ -30,6 +30,8 @@ pub struct Discovery {
     pub modules: BTreeMap<PathBuf, ModuleFiles>,
     /// Problems that stop a path from being linted (exit code 2).
     pub errors: Vec<String>,
+    /// Directory → its module key, so each directory is canonicalised once.
+    keys: std::collections::HashMap<PathBuf, PathBuf>,
 }
 
 /// Why a path named on the command line cannot be linted at all.
@@ -155,7 +157,14 @@ impl Walker<'_> {
     }
 
     fn add(&self, found: &mut Discovery, dir: &Path, path: PathBuf, kind: FileKind) {
-        let key = std::fs::canonicalize(dir).unwrap_or_else(|_| absolute(self.cwd, dir));
+        let key = match found.keys.get(dir) {
+            Some(key) => key.clone(),
+            None => {
+                let key = std::fs::canonicalize(dir).unwrap_or_else(|_| absolute(self.cwd, dir));
+                found.keys.insert(dir.to_path_buf(), key.clone());
+                key
+            }
+        };
         let module = found.modules.entry(key).or_insert_with(|| ModuleFiles {
             dir: dir.to_path_buf(),
             files: BTreeMap::new(),

@@ -152,7 +152,12 @@ pub fn lint_module(module: &Module, options: &Options) -> ModuleOutcome {
     }
 
     // Keep the text only of files with findings, with every secret masked.
-    let secrets = ctx.secret_ranges();
+    // Snippets are shown only for files with findings; most modules have none.
+    let secrets = if diagnostics.is_empty() {
+        Vec::new()
+    } else {
+        ctx.secret_ranges()
+    };
     let sources = module
         .files
         .iter()

@@ -11,7 +11,9 @@
 //!   `/* */` comment), and is followed, on the same line, by `{`, a label or an inline comment.
 //!   `# run terraform plan`, `"managed-by" = "terraform"` and `terraform.workspace` are not
 //!   block headers;
-//! - the provider's label is exactly `digitalocean`, so `digitalocean_droplet` does not count;
+//! - the provider's label is exactly `digitalocean`, so `digitalocean_droplet` does not count,
+//!   and its block matters only when it sets a credential argument, whose name (an
+//!   identifier, which cannot be escaped) must then appear in the file;
 //! - escapes (`\u`, `\U`) count wherever they are, so a label or token written with escapes is
 //!   never missed.
 //!
@@ -51,9 +53,18 @@ pub fn in_scope(kind: FileKind, bytes: &[u8]) -> bool {
             .find_iter(bytes)
             .any(|m| match m.pattern().as_usize() {
                 TERRAFORM => starts_block(bytes, m.start(), m.end()),
-                DIGITALOCEAN => !bytes.get(m.end()).is_some_and(|&b| is_ident_byte(b)),
+                DIGITALOCEAN => {
+                    !bytes.get(m.end()).is_some_and(|&b| is_ident_byte(b))
+                        && names_a_provider_credential(bytes)
+                }
                 _ => true,
             })
+}
+
+fn names_a_provider_credential(bytes: &[u8]) -> bool {
+    crate::secrets::PROVIDER_SECRET_ARGUMENTS
+        .iter()
+        .any(|(name, _)| memchr::memmem::find(bytes, name.as_bytes()).is_some())
 }
 
 fn is_ident_byte(b: u8) -> bool {
@@ -110,6 +121,8 @@ mod tests {
             "x = 1 # terraform {\n",
             "resource \"digitalocean_droplet\" \"web\" {}\n",
             "data \"terraform_remote_state\" \"vpc\" {}\n",
+            // Credentials from the environment: nothing to check in the block.
+            "provider \"digitalocean\" {}\n",
         ] {
             assert!(!in_scope(FileKind::Tf, text.as_bytes()), "{text}");
         }
@@ -123,7 +136,8 @@ mod tests {
             "terraform \"x\" {\n}\n",
             "terraform x {\n}\n",
             "a = 1\r\n\tterraform {\r\n}\r\n",
-            "provider digitalocean {}\n",
+            "provider digitalocean {\n  token = var.t\n}\n",
+            "provider \"digitalocean\" {\n  spaces_secret_key = \"x\"\n}\n",
         ] {
             assert!(in_scope(FileKind::Tf, text.as_bytes()), "{text}");
         }
