@@ -101,7 +101,10 @@ mod tests {
     fn scope_by_content() {
         assert!(in_scope(FileKind::TfBackend, b""));
         assert!(in_scope(FileKind::Tf, b"terraform {\n}\n"));
-        assert!(in_scope(FileKind::Tf, b"provider \"digitalocean\" {}"));
+        assert!(in_scope(
+            FileKind::Tf,
+            b"provider \"digitalocean\" {\n  token = var.do_token\n}"
+        ));
         assert!(in_scope(
             FileKind::Tf,
             b"provider \"digital\\u006fcean\" {}"
