@@ -193,6 +193,15 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_lists_every_rule() {
+        let readme = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"));
+        for rule in RULES {
+            let row = format!("| [{}](rules/{}.md) | {} |", rule.code, rule.code, rule.name);
+            assert!(readme.contains(&row), "README lacks the row for {}", rule.code);
+        }
+    }
+
+    #[test]
     fn every_doc_has_the_required_sections_and_names_its_rule() {
         for rule in RULES {
             let first = rule.doc.lines().next().unwrap_or_default();
