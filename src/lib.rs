@@ -10,6 +10,7 @@ pub mod context;
 pub mod diagnostic;
 pub mod discover;
 pub mod endpoints;
+pub mod fix;
 pub mod lint;
 pub mod render;
 pub mod rules;
