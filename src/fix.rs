@@ -9,6 +9,7 @@
 //! still fire more than it did unfixably before; a file failing either is left alone.
 
 pub mod edits;
+pub mod versions;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -32,6 +33,24 @@ pub struct FixOptions {
 impl FixOptions {
     pub fn applies(&self, fix: &Fix) -> bool {
         fix.applicability == Applicability::Safe || self.unsafe_fixes
+    }
+}
+
+/// A fix that keeps the configuration's behaviour (`--fix`).
+pub fn safe(description: impl Into<String>, edits: Vec<Edit>) -> Fix {
+    Fix {
+        applicability: Applicability::Safe,
+        description: description.into(),
+        edits,
+    }
+}
+
+/// A fix that changes behaviour (`--fix --unsafe-fixes`).
+pub fn unsafe_fix(description: impl Into<String>, edits: Vec<Edit>) -> Fix {
+    Fix {
+        applicability: Applicability::Unsafe,
+        description: description.into(),
+        edits,
     }
 }
 

@@ -89,6 +89,9 @@ pub fn add_argument(config: &S3Config, name: &str, value: &str) -> Edit {
 /// one-line block (`backend "s3" {}`, `backend "s3" { bucket = "x" }`) is opened up: each
 /// argument on its own line, the closing brace on its own line.
 pub fn insert_argument(block: &BlockRef, name: &str, value: &str) -> Edit {
+    if let Some(edit) = set_existing(block.block.body.get_attribute(name), value) {
+        return edit;
+    }
     let text: &str = &block.file.text;
     let nl = line_ending(text);
     let span = block.span();
@@ -132,6 +135,9 @@ pub fn insert_argument(block: &BlockRef, name: &str, value: &str) -> Edit {
 
 /// Adds `name = value` at the end of a `.tfbackend` file.
 pub fn append_argument(file: &SourceFile, name: &str, value: &str) -> Edit {
+    if let Some(edit) = set_existing(file.body().and_then(|b| b.get_attribute(name)), value) {
+        return edit;
+    }
     let text: &str = &file.text;
     let nl = line_ending(text);
     let attrs: Vec<&Attribute> = file
@@ -151,6 +157,12 @@ pub fn append_argument(file: &SourceFile, name: &str, value: &str) -> Edit {
         // Keep a file that ends without a newline that way.
         insert(text.len(), format!("{nl}{line}"))
     }
+}
+
+/// An argument written as `name = null` reads as unset; adding it again would set it twice,
+/// so its value is replaced instead.
+fn set_existing(attr: Option<&Attribute>, value: &str) -> Option<Edit> {
+    Some(replace(attr?.value.span()?, value))
 }
 
 /// How the attributes of a body are laid out.
