@@ -32,14 +32,39 @@ pub fn replace_value(arg: &Arg, text: impl Into<String>) -> Edit {
     replace(arg.value_span(), text)
 }
 
-/// Renames an argument, keeping its value and everything around it.
+/// Renames an argument, keeping its value and everything around it (and its `=` in its
+/// column, when it was padded into one and the new name fits).
 pub fn rename_argument(arg: &Arg, name: &str) -> Edit {
-    replace(arg.key_span(), name)
+    let (key, pad) = padded_key(arg, name);
+    replace(key, format!("{name}{}", " ".repeat(pad)))
 }
 
-/// Replaces the whole `name = value` of an argument with `text` (e.g. `new = [value]`).
-pub fn replace_argument(arg: &Arg, text: impl Into<String>) -> Edit {
-    replace(arg.span(), text)
+/// The key with the blanks after it, and the padding that keeps `=` where it was for `name`.
+fn padded_key(arg: &Arg, name: &str) -> (Range<usize>, usize) {
+    let text: &str = &arg.file.text;
+    let key = arg.key_span();
+    let rest = &text[key.end..arg.span().end];
+    let gap = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    let old = text[key.clone()].chars().count() + gap;
+    let pad = if gap > 1 && old > name.chars().count() {
+        old - name.chars().count()
+    } else {
+        1
+    };
+    (key.start..key.end + gap, pad)
+}
+
+/// Replaces the whole `name = value` of an argument with `name = value` anew (e.g.
+/// `dynamodb_table = "x"` → `use_lockfile = true`). When the old `=` was padded into a column,
+/// the new one stays in that column if the name fits.
+pub fn replace_argument(arg: &Arg, name: &str, value: &str) -> Edit {
+    let (_, pad) = padded_key(arg, name);
+    replace(arg.span(), format!("{name}{}= {value}", " ".repeat(pad)))
+}
+
+/// The source text of an argument's value.
+pub fn value_text<'a>(arg: &Arg<'a>) -> &'a str {
+    &arg.file.text[arg.value_span()]
 }
 
 /// Deletes an argument. When it stands alone on its line (a trailing comment allowed), the
@@ -174,7 +199,7 @@ struct Layout {
 }
 
 impl Layout {
-    /// `after`: attributes on the line of this offset (the opening brace) are not siblings
+    /// `attrs` in source order. `after`: attributes on the line of this offset (the opening brace) are not siblings
     /// to copy a layout from.
     fn of(text: &str, attrs: &[&Attribute], after: usize) -> Layout {
         let first_line_end = line_content_end(text, after);
@@ -192,24 +217,45 @@ impl Layout {
         let indent = own_line
             .last()
             .map(|key| text[line_start(text, key.start)..key.start].to_string());
-        let columns: Vec<usize> = own_line
-            .iter()
-            .filter_map(|key| {
-                let rest = &text[key.end..];
-                let gap = rest.len() - rest.trim_start_matches([' ', '\t']).len();
-                (rest[gap..].starts_with('=')).then(|| {
-                    text[line_start(text, key.start)..key.end + gap]
-                        .chars()
-                        .count()
-                })
+        let column = |key: &Range<usize>| {
+            let rest = &text[key.end..];
+            let gap = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+            (rest[gap..].starts_with('=')).then(|| {
+                text[line_start(text, key.start)..key.end + gap]
+                    .chars()
+                    .count()
             })
-            .collect();
-        let eq_column = columns
-            .iter()
-            .map(|c| (columns.iter().filter(|d| *d == c).count(), *c))
-            .max()
-            .filter(|&(n, _)| n >= 2 && n * 2 > columns.len())
-            .map(|(_, c)| c);
+        };
+        let columns: Vec<usize> = own_line.iter().filter_map(column).collect();
+        // The run of attributes on consecutive lines that the new line joins, as `terraform
+        // fmt` aligns them; else the column most attributes share.
+        let line_of = |offset: usize| text[..offset].matches('\n').count();
+        let mut group: Vec<usize> = Vec::new();
+        let mut next_line = None;
+        for (key, attr) in own_line.iter().zip(
+            attrs
+                .iter()
+                .filter(|a| a.key.span().is_some_and(|k| own_line.contains(&k))),
+        ) {
+            let start = line_of(key.start);
+            if next_line != Some(start) {
+                group.clear();
+            }
+            group.extend(column(key));
+            next_line = attr.span().map(|s| line_of(s.end) + 1);
+        }
+        let group_column = group
+            .first()
+            .copied()
+            .filter(|c| group.len() >= 2 && group.iter().all(|d| d == c));
+        let eq_column = group_column.or_else(|| {
+            columns
+                .iter()
+                .map(|c| (columns.iter().filter(|d| *d == c).count(), *c))
+                .max()
+                .filter(|&(n, _)| n >= 2 && n * 2 > columns.len())
+                .map(|(_, c)| c)
+        });
         Layout { indent, eq_column }
     }
 

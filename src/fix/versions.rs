@@ -52,7 +52,9 @@ pub fn raise_lower_bound(text: &str, constraint: &Constraint, min: Version) -> O
 
 /// `~> 1.11` (for `min` 1.11.0) plus the upper bounds and exclusions the constraint had.
 pub fn pessimistic_at_least(text: &str, constraint: &Constraint, min: Version) -> Option<String> {
-    let mut out = vec![format!("~> {}.{}", min.major, min.minor)];
+    let base = format!("~> {}.{}", min.major, min.minor);
+    let base_set = parse_constraint(&base).ok()?.set;
+    let mut out = vec![base];
     for clause in &constraint.clauses {
         let written = text.get(clause.span.clone())?.to_string();
         match clause.op {
@@ -60,7 +62,10 @@ pub fn pessimistic_at_least(text: &str, constraint: &Constraint, min: Version) -
                 if !clause.set.contains(min) {
                     return None;
                 }
-                out.push(written);
+                // An upper bound `~>` already implies (`< 2.0.0`) adds nothing.
+                if base_set.intersect(&clause.set) != base_set {
+                    out.push(written);
+                }
             }
             Op::Ne => out.push(written),
             _ => {}
@@ -127,6 +132,7 @@ mod tests {
             Some("~> 1.11, < 1.13")
         );
         assert_eq!(lockfile("~> 1.6"), Some("~> 1.11".into()));
+        assert_eq!(lockfile(">= 1.6.3, < 2.0.0").as_deref(), Some("~> 1.11"));
         assert_eq!(lockfile(">= 1.0, < 1.10"), None);
     }
 }

@@ -138,7 +138,7 @@ fn replacement_help(config: Option<&S3Config>, arg: &Arg, to: &str) -> String {
 /// (`endpoints` wants complete URLs, so the move does not leave a TFB203 behind).
 fn value_text(arg: &Arg, endpoint: bool) -> String {
     let span = arg.value_span();
-    let source = &arg.file.text[span.clone()];
+    let source = edits::value_text(arg);
     if let (true, Literal::Str(s)) = (endpoint, arg.literal()) {
         let verbatim = arg
             .file
@@ -166,7 +166,8 @@ fn rename_fix(ctx: &ModuleContext, configs: &[&S3Config], arg: &Arg, to: &str) -
             format!("write `{to} = [ … ]`"),
             vec![edits::replace_argument(
                 arg,
-                format!("{to} = [{}]", value_text(arg, false)),
+                to,
+                &format!("[{}]", value_text(arg, false)),
             )],
         )),
         Some(("endpoints", _)) => {
@@ -208,7 +209,8 @@ fn rename_fix(ctx: &ModuleContext, configs: &[&S3Config], arg: &Arg, to: &str) -
             let (first, _) = moved.first()?;
             let mut list = vec![edits::replace_argument(
                 first,
-                format!("endpoints = {{ {} }}", items.join(", ")),
+                "endpoints",
+                &format!("{{ {} }}", items.join(", ")),
             )];
             list.extend(moved[1..].iter().map(|(a, _)| edits::remove_argument(a)));
             let names: Vec<String> = moved

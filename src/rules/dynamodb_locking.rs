@@ -69,7 +69,7 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
                     } else {
                         fix::unsafe_fix(
                             "replace `dynamodb_table` with `use_lockfile = true`",
-                            vec![edits::replace_argument(arg, "use_lockfile = true")],
+                            vec![edits::replace_argument(arg, "use_lockfile", "true")],
                         )
                     }
                 });

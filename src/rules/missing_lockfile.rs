@@ -26,7 +26,7 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
                 let (file, span) = config.anchor();
                 // A `dynamodb_table` beside it (on a store without DynamoDB) makes way for it.
                 let edit = dynamodb_table_here(config, file)
-                    .map(|arg| edits::replace_argument(&arg, "use_lockfile = true"))
+                    .map(|arg| edits::replace_argument(&arg, "use_lockfile", "true"))
                     .unwrap_or_else(|| edits::add_argument(config, "use_lockfile", "true"));
                 sink.report(
                     &RULE,
