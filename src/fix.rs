@@ -11,8 +11,9 @@
 pub mod edits;
 pub mod versions;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::io::Write;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
@@ -67,6 +68,9 @@ pub struct FilePlan {
     pub fixed_codes: BTreeMap<&'static str, usize>,
     /// Why the fixed text must not be written, if it must not.
     pub refused: Option<String>,
+    /// The byte ranges of `original` that edits replaced (or inserted at), over all passes,
+    /// sorted and merged. Every byte outside them is in `fixed` unchanged.
+    pub touched: Vec<Range<usize>>,
 }
 
 impl FilePlan {
@@ -143,6 +147,8 @@ pub fn plan_module(
     let mut current: BTreeMap<PathBuf, String> = BTreeMap::new();
     let mut originals: BTreeMap<String, (PathBuf, PathBuf, String)> = BTreeMap::new();
     let mut fixed_codes: BTreeMap<String, BTreeMap<&'static str, usize>> = BTreeMap::new();
+    // Per file, the edits each pass applied, in that pass's text.
+    let mut history: BTreeMap<PathBuf, Vec<Vec<Edit>>> = BTreeMap::new();
     // Findings of the first pass that no applicable fix repairs, by file and code.
     let mut unfixable: BTreeMap<(String, &'static str), usize> = BTreeMap::new();
     let by_display: BTreeMap<&str, &Path> = files
@@ -206,7 +212,7 @@ pub fn plan_module(
                 continue;
             }
             let fixes: Vec<&Fix> = diags.iter().filter_map(|d| d.fix.as_ref()).collect();
-            let (text, applied) = apply_fixes(&file.text, &fixes);
+            let (text, applied, taken) = apply(&file.text, &fixes);
             if text == *file.text {
                 continue;
             }
@@ -216,6 +222,7 @@ pub fn plan_module(
                     *codes.entry(d.code).or_default() += 1;
                 }
             }
+            history.entry(abs.to_path_buf()).or_default().push(taken);
             current.insert(abs.to_path_buf(), text);
             changed = true;
         }
@@ -239,6 +246,7 @@ pub fn plan_module(
             &unfixable,
             &final_diagnostics,
         );
+        let touched = touched(history.get(&abs).map(Vec::as_slice).unwrap_or_default());
         plans.push(FilePlan {
             path,
             display,
@@ -246,6 +254,7 @@ pub fn plan_module(
             fixed: fixed.clone(),
             fixed_codes: codes,
             refused,
+            touched,
         });
     }
     plans
@@ -294,6 +303,12 @@ fn check(
 /// findings with the same repair) counts as applied. Returns the new text and, per fix,
 /// whether it was applied.
 pub fn apply_fixes(text: &str, fixes: &[&Fix]) -> (String, Vec<bool>) {
+    let (text, applied, _) = apply(text, fixes);
+    (text, applied)
+}
+
+/// [`apply_fixes`], also returning the edits taken, sorted.
+fn apply(text: &str, fixes: &[&Fix]) -> (String, Vec<bool>, Vec<Edit>) {
     let mut taken: Vec<&Edit> = Vec::new();
     let mut taken_fixes: Vec<&Fix> = Vec::new();
     let mut applied = Vec::with_capacity(fixes.len());
@@ -326,17 +341,64 @@ pub fn apply_fixes(text: &str, fixes: &[&Fix]) -> (String, Vec<bool>) {
         applied.push(true);
     }
     // Stable: insertions at one offset keep the order their fixes came in.
-    let mut order: Vec<&Edit> = taken;
+    let mut order: Vec<Edit> = taken.into_iter().cloned().collect();
     order.sort_by_key(|e| (e.range.start, e.range.end));
     let mut out = String::with_capacity(text.len() + 64);
     let mut at = 0;
-    for edit in order {
+    for edit in &order {
         out.push_str(&text[at..edit.range.start]);
         out.push_str(&edit.replacement);
         at = edit.range.end;
     }
     out.push_str(&text[at..]);
-    (out, applied)
+    (out, applied, order)
+}
+
+/// Maps every pass's edits back to ranges of the original text: a range of a later text is
+/// widened to the whole range of any earlier edit it reaches into.
+fn touched(passes: &[Vec<Edit>]) -> Vec<Range<usize>> {
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    for (k, pass) in passes.iter().enumerate() {
+        for edit in pass {
+            let mut range = edit.range.clone();
+            for earlier in passes[..k].iter().rev() {
+                range = map_back(earlier, range);
+            }
+            ranges.push(range);
+        }
+    }
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut merged: Vec<Range<usize>> = Vec::new();
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
+}
+
+/// The range of the text before `edits` (sorted, applied together) that `range` of the text
+/// after them comes from: a position inside an edit's replacement maps to the whole range the
+/// edit replaced.
+fn map_back(edits: &[Edit], range: Range<usize>) -> Range<usize> {
+    let back = |p: usize, low: bool| {
+        let mut delta: isize = 0;
+        for e in edits {
+            let start = (e.range.start as isize + delta) as usize;
+            let end = start + e.replacement.len();
+            if p < start {
+                break;
+            }
+            if p < end || (p == end && !low) || (p == start && low) {
+                return if low { e.range.start } else { e.range.end };
+            }
+            delta += e.replacement.len() as isize - e.range.len() as isize;
+        }
+        (p as isize - delta) as usize
+    };
+    let start = back(range.start, true);
+    start..back(range.end, false).max(start)
 }
 
 /// Two insertions at one offset do not clash (both apply, in order); an insertion clashes with
@@ -354,28 +416,25 @@ fn overlaps(a: &Edit, b: &Edit) -> bool {
 /// Writes `text` to `path` atomically: a temporary file in the same directory, given the
 /// file's permissions, then renamed over it. `expected` is the text the fix was planned on:
 /// a file that changed, vanished or became read-only since is not written.
+///
+/// The error says why, without the path ("the file is read-only").
 pub fn write_atomic(path: &Path, expected: &str, text: &str) -> Result<(), String> {
-    let shown = path.display();
-    let meta =
-        std::fs::metadata(path).map_err(|e| format!("{shown}: not written: {}", io_reason(&e)))?;
+    let meta = std::fs::metadata(path).map_err(|e| io_reason(&e))?;
     if !meta.is_file() {
-        return Err(format!("{shown}: not written: not a regular file"));
+        return Err("not a regular file".into());
     }
     if meta.permissions().readonly() {
-        return Err(format!("{shown}: not written: the file is read-only"));
+        return Err("the file is read-only".into());
     }
-    let on_disk =
-        std::fs::read(path).map_err(|e| format!("{shown}: not written: {}", io_reason(&e)))?;
+    let on_disk = std::fs::read(path).map_err(|e| io_reason(&e))?;
     if on_disk != expected.as_bytes() {
-        return Err(format!(
-            "{shown}: not written: the file changed on disk while tfblint was fixing it"
-        ));
+        return Err("the file changed on disk while tfblint was fixing it".into());
     }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let fail = |e: std::io::Error| format!("{shown}: not written: {}", io_reason(&e));
+    let fail = |e: std::io::Error| io_reason(&e);
     let mut tmp = tempfile::Builder::new()
         .prefix(".tfblint-fix-")
         .tempfile_in(dir)
@@ -394,19 +453,10 @@ pub fn write(plan: &Plan) -> (Vec<&FilePlan>, Vec<String>) {
     for file in plan.writable() {
         match write_atomic(&file.path, &file.original, &file.fixed) {
             Ok(()) => written.push(file),
-            Err(e) => errors.push(e),
+            Err(e) => errors.push(format!("{}: not written: {e}", file.display)),
         }
     }
     (written, errors)
-}
-
-/// The rule codes of fixes in a set of findings, for messages.
-pub fn codes(diagnostics: &[Diagnostic]) -> BTreeSet<&'static str> {
-    diagnostics
-        .iter()
-        .filter(|d| d.fixable())
-        .map(|d| d.code)
-        .collect()
 }
 
 #[cfg(test)]

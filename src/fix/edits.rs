@@ -135,14 +135,16 @@ pub fn insert_argument(block: &BlockRef, name: &str, value: &str) -> Edit {
     let line = layout.line(&inner, name, value);
 
     if !text[open..close].contains('\n') {
-        // One line: rewrite the inside as lines, keeping what was there verbatim.
+        // One line: rewrite it, braces included, as lines, keeping what was inside verbatim.
+        // (The braces are part of the range so that a second argument for the same block
+        // waits for the next pass instead of opening the block up again.)
         let existing = text[open + 1..close].trim();
-        let mut out = String::from(nl);
+        let mut out = format!("{{{nl}");
         if !existing.is_empty() {
             out.push_str(&format!("{inner}{existing}{nl}"));
         }
-        out.push_str(&format!("{line}{nl}{outer}"));
-        return replace(open + 1..close, out);
+        out.push_str(&format!("{line}{nl}{outer}}}"));
+        return replace(open..close + 1, out);
     }
     let anchor = attrs
         .iter()
