@@ -193,6 +193,23 @@ mod tests {
     }
 
     #[test]
+    fn every_doc_states_the_rules_fixability() {
+        for rule in RULES {
+            let fix = match rule.fix {
+                Fixability::Never => "none",
+                Fixability::Safe => "safe",
+                Fixability::Unsafe => "unsafe",
+            };
+            let line = format!("Severity: {} · Fix: {fix}", rule.severity);
+            assert!(
+                rule.doc.lines().nth(2) == Some(line.as_str()),
+                "rules/{}.md: third line should be `{line}`",
+                rule.code
+            );
+        }
+    }
+
+    #[test]
     fn every_doc_has_the_required_sections_and_names_its_rule() {
         for rule in RULES {
             let first = rule.doc.lines().next().unwrap_or_default();
