@@ -472,6 +472,49 @@ mod tests {
     }
 
     #[test]
+    fn a_fixed_text_that_does_not_parse_or_still_fires_is_refused() {
+        let original = "a = 1\n";
+        let codes: BTreeMap<&'static str, usize> = [("TFB301", 1)].into();
+        let none = BTreeMap::new();
+        let refused = check("f.tf", original, "a = \n", &codes, &none, &[]).unwrap();
+        assert!(
+            refused.starts_with("the fixed text does not parse"),
+            "{refused}"
+        );
+        let refused = check("f.tf", original, "a = 1\na = 2\n", &codes, &none, &[]).unwrap();
+        assert_eq!(refused, "the fixed text sets `a` twice");
+        assert_eq!(check("f.tf", original, "a = 2\n", &codes, &none, &[]), None);
+        let still = Diagnostic {
+            code: "TFB301",
+            name: "missing-skip-flag",
+            severity: crate::diagnostic::Severity::Error,
+            message: String::new(),
+            help: None,
+            label: String::new(),
+            file: "f.tf".into(),
+            span: 0..0,
+            start: crate::diagnostic::Position { line: 1, column: 1 },
+            end: crate::diagnostic::Position { line: 1, column: 1 },
+            fix: None,
+        };
+        let refused = check(
+            "f.tf",
+            original,
+            "a = 2\n",
+            &codes,
+            &none,
+            std::slice::from_ref(&still),
+        );
+        assert_eq!(refused.as_deref(), Some("TFB301 still fires after its fix"));
+        // A finding of that rule that was never fixable does not count.
+        let unfixable = [(("f.tf".to_string(), "TFB301"), 1)].into();
+        assert_eq!(
+            check("f.tf", original, "a = 2\n", &codes, &unfixable, &[still]),
+            None
+        );
+    }
+
+    #[test]
     fn overlapping_fixes_wait_and_identical_ones_count_once() {
         let text = "abcdef";
         let a = fix(vec![edits::replace(1..3, "X")]);
