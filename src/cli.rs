@@ -79,6 +79,20 @@ pub struct Cli {
     #[arg(long, value_name = "PATH")]
     pub stdin_filename: Option<PathBuf>,
 
+    /// Apply every safe fix to the files, then report what is left. With stdin (`-`), print
+    /// the fixed text to stdout instead (the remaining findings go to stderr, compact).
+    #[arg(long)]
+    pub fix: bool,
+
+    /// With `--fix` or `--diff`: also apply the fixes that change behaviour.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+
+    /// Print a unified diff of what `--fix` would change, and write nothing (exit 1 when
+    /// there is something to fix).
+    #[arg(long)]
+    pub diff: bool,
+
     /// Parse every file, even those that cannot produce a finding (for testing the shortcut).
     #[arg(long, hide = true)]
     pub no_prefilter: bool,
@@ -101,6 +115,12 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+impl Cli {
+    pub(crate) fn color_resolved(&self) -> bool {
+        self.color.resolve()
+    }
 }
 
 impl ColorChoice {
@@ -201,6 +221,13 @@ fn run(cli: Cli) -> Result<u8, String> {
     let mut options = Options::new(config, cwd.clone());
     if cli.no_prefilter {
         options.parse_mode = crate::source::ParseMode::Full;
+    }
+    if cli.fix || cli.diff {
+        let stdin_path = reads_stdin.then(|| overrides[0].path.clone());
+        return crate::fix_cli::run(&cli, &discovery, &overrides, &options, stdin_path);
+    }
+    if cli.unsafe_fixes {
+        return Err("--unsafe-fixes needs --fix or --diff".into());
     }
     let report = lint::run(&discovery.modules, &overrides, &options);
     let output = render::render(
@@ -305,7 +332,7 @@ fn rules_table() -> String {
 }
 
 /// Writes to stdout, treating a closed pipe (`tfblint | head`) as success.
-fn print_out(text: &str) {
+pub(crate) fn print_out(text: &str) {
     let mut stdout = std::io::stdout().lock();
     let _ = stdout
         .write_all(text.as_bytes())

@@ -10,6 +10,8 @@ pub mod context;
 pub mod diagnostic;
 pub mod discover;
 pub mod endpoints;
+pub mod fix;
+mod fix_cli;
 pub mod lint;
 pub mod render;
 pub mod rules;

@@ -103,7 +103,8 @@ fn json_has_the_documented_shape() {
         "file": "fixtures/rules/TFB303/fires/main.tf",
         "start": {"line": 4, "column": 3},
         "end": {"line": 4, "column": 15},
-        "fixable": false,
+        // TFB303 carries a fix (add `region = "us-east-1"`).
+        "fixable": true,
         "url": tfblint::rules::doc_url("TFB303"),
     });
     assert_eq!(doc["diagnostics"], serde_json::json!([expected]));

@@ -113,11 +113,22 @@ fn summary_line(report: &Report) -> String {
     if s.errors + s.warnings == 0 {
         format!("No problems found ({scope} checked).\n")
     } else {
-        let fixable = report.diagnostics.iter().filter(|d| d.fixable()).count();
-        let fix_note = if fixable > 0 {
-            format!(" {fixable} fixable with `tfblint --fix`.")
-        } else {
-            String::new()
+        let count = |a: crate::diagnostic::Applicability| {
+            report
+                .diagnostics
+                .iter()
+                .filter(|d| d.fix.as_ref().is_some_and(|f| f.applicability == a))
+                .count()
+        };
+        let safe = count(crate::diagnostic::Applicability::Safe);
+        let unsafe_ = count(crate::diagnostic::Applicability::Unsafe);
+        let fix_note = match (safe, unsafe_) {
+            (0, 0) => String::new(),
+            (n, 0) => format!(" {n} fixable with `tfblint --fix`."),
+            (0, m) => format!(" {m} fixable with `tfblint --fix --unsafe-fixes`."),
+            (n, m) => {
+                format!(" {n} fixable with `tfblint --fix` ({m} more with `--unsafe-fixes`).")
+            }
         };
         let counts: Vec<String> = [(s.errors, "error"), (s.warnings, "warning")]
             .into_iter()

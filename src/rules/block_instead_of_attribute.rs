@@ -1,11 +1,13 @@
 //! TFB207 block-instead-of-attribute: `endpoints { … }` where Terraform wants
 //! `endpoints = { … }`, or any other nested block in an s3 backend configuration.
 
-use hcl_edit::structure::Block;
+use hcl_edit::structure::{Block, Body};
+use hcl_edit::Span;
 
 use super::{rule_doc, Fixability, Rule};
 use crate::context::{BlockRef, ModuleContext, Sink};
 use crate::diagnostic::Severity;
+use crate::fix::{self, edits};
 use crate::schema::{engine_name, s3_argument, Type};
 use crate::source::SourceFile;
 
@@ -13,7 +15,7 @@ pub static RULE: Rule = Rule {
     code: "TFB207",
     name: "block-instead-of-attribute",
     severity: Severity::Error,
-    fix: Fixability::Never,
+    fix: Fixability::Safe,
     summary: "A nested block in an s3 backend configuration, such as `endpoints { … }` without `=`",
     doc: rule_doc!("TFB207"),
     check: Some(check),
@@ -34,6 +36,7 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
                             file: b.file,
                             block,
                         },
+                        &b.block.body,
                         false,
                     );
                 }
@@ -42,15 +45,17 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
         if let Some(p) = config.partial {
             if !seen_partials.contains(&(p as *const SourceFile)) {
                 seen_partials.push(p);
-                for block in p.body().into_iter().flat_map(|body| body.blocks()) {
-                    report(ctx, sink, BlockRef { file: p, block }, true);
+                if let Some(body) = p.body() {
+                    for block in body.blocks() {
+                        report(ctx, sink, BlockRef { file: p, block }, body, true);
+                    }
                 }
             }
         }
     }
 }
 
-fn report(ctx: &ModuleContext, sink: &mut Sink, nested: BlockRef, in_partial: bool) {
+fn report(ctx: &ModuleContext, sink: &mut Sink, nested: BlockRef, parent: &Body, in_partial: bool) {
     let tool = engine_name(ctx.engine);
     let name = nested.block.ident.value().as_str();
     // A partial file is read as plain attributes.
@@ -72,7 +77,7 @@ fn report(ctx: &ModuleContext, sink: &mut Sink, nested: BlockRef, in_partial: bo
                 }
                 _ => format!("`{name} = …`"),
             };
-            sink.report(
+            let diagnostic = sink.report(
                 &RULE,
                 nested.file,
                 nested.header_span(),
@@ -80,7 +85,11 @@ fn report(ctx: &ModuleContext, sink: &mut Sink, nested: BlockRef, in_partial: bo
             )
             .with_help(format!(
                 "add the equals sign: {example}, not `{name} {{ … }}`"
-            ))
+            ));
+            if let Some(fix) = to_attribute(&nested, parent, matches!(arg.ty, Type::Object(_))) {
+                diagnostic.with_fix(fix);
+            }
+            diagnostic
         }
         None => sink
             .report(
@@ -92,4 +101,33 @@ fn report(ctx: &ModuleContext, sink: &mut Sink, nested: BlockRef, in_partial: bo
             .with_help("remove the block; write settings as `name = value` arguments"),
     };
     diagnostic.with_label("block, not an argument");
+}
+
+/// `endpoints { s3 = "…" }` → `endpoints = { s3 = "…" }`: the equals sign goes in, the contents
+/// stay as written (newline-separated attributes are a valid object). Only for an object-typed
+/// argument written as a block without labels or nested blocks, and not set beside it already.
+fn to_attribute(
+    nested: &BlockRef,
+    parent: &Body,
+    is_object: bool,
+) -> Option<crate::diagnostic::Fix> {
+    let block = nested.block;
+    let name = block.ident.value().as_str();
+    if !is_object
+        || !block.labels.is_empty()
+        || block.body.blocks().next().is_some()
+        || parent.get_attribute(name).is_some()
+    {
+        return None;
+    }
+    let text = &nested.file.text;
+    let ident_end = block.ident.span()?.end;
+    let open = ident_end + text.get(ident_end..)?.find('{')?;
+    if !text[ident_end..open].trim().is_empty() {
+        return None;
+    }
+    Some(fix::safe(
+        format!("write `{name} = {{ … }}`"),
+        vec![edits::replace(ident_end..open, " = ")],
+    ))
 }

@@ -4,7 +4,8 @@
 use super::dynamodb_locking::foreign_endpoint;
 use super::{rule_doc, Fixability, Rule};
 use crate::context::{Arg, ModuleContext, S3Config, Sink};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Fix, Severity};
+use crate::fix::{self, edits};
 use crate::schema::{
     engine_name, lookup, s3_argument, s3_path, Replacement, Setting, Status, Type,
     DYNAMODB_ARGUMENTS,
@@ -15,7 +16,7 @@ pub static RULE: Rule = Rule {
     code: "TFB202",
     name: "deprecated-argument",
     severity: Severity::Warning,
-    fix: Fixability::Never,
+    fix: Fixability::Safe,
     summary: "A deprecated s3 argument that has a new name (an error when both are set)",
     doc: rule_doc!("TFB202"),
     check: Some(check),
@@ -67,14 +68,18 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
                 let since = since
                     .map(|v| format!(" since {tool} {v}"))
                     .unwrap_or_default();
-                sink.report(
-                    &RULE,
-                    arg.file,
-                    arg.key_span(),
-                    format!("`{name}` is deprecated{since}: its new name is `{to}`"),
-                )
-                .with_label("deprecated")
-                .with_help(replacement_help(configs.first().copied(), &arg, to));
+                let diagnostic = sink
+                    .report(
+                        &RULE,
+                        arg.file,
+                        arg.key_span(),
+                        format!("`{name}` is deprecated{since}: its new name is `{to}`"),
+                    )
+                    .with_label("deprecated")
+                    .with_help(replacement_help(configs.first().copied(), &arg, to));
+                if let Some(fix) = rename_fix(ctx, &configs, &arg, to) {
+                    diagnostic.with_fix(fix);
+                }
             }
         }
     }
@@ -126,5 +131,97 @@ fn replacement_help(config: Option<&S3Config>, arg: &Arg, to: &str) -> String {
             }
         }
         None => format!("replace it with `{to} = {value}`{note}"),
+    }
+}
+
+/// The value's source text, with `https://` put in front of a scheme-less endpoint string
+/// (`endpoints` wants complete URLs, so the move does not leave a TFB203 behind).
+fn value_text(arg: &Arg, endpoint: bool) -> String {
+    let span = arg.value_span();
+    let source = edits::value_text(arg);
+    if let (true, Literal::Str(s)) = (endpoint, arg.literal()) {
+        let verbatim = arg
+            .file
+            .string_contents(&span)
+            .is_some_and(|inner| &arg.file.text[inner] == s);
+        if verbatim && !s.is_empty() && !s.contains("://") && s.trim() == s {
+            return format!("\"https://{s}\"");
+        }
+    }
+    source.to_string()
+}
+
+/// The rename, when it is mechanical: `force_path_style` → `use_path_style`,
+/// `shared_credentials_file = X` → `shared_credentials_files = [X]`, and the deprecated endpoint
+/// arguments → one `endpoints = { … }` in their place. Every deprecated endpoint argument of a
+/// body gets the same fix (all of them moved at once), so they never make two `endpoints`.
+fn rename_fix(ctx: &ModuleContext, configs: &[&S3Config], arg: &Arg, to: &str) -> Option<Fix> {
+    let name = arg.name();
+    match to.split_once('.') {
+        None if to == "use_path_style" => Some(fix::safe(
+            format!("rename `{name}` to `{to}`"),
+            vec![edits::rename_argument(arg, to)],
+        )),
+        None if to == "shared_credentials_files" => Some(fix::safe(
+            format!("write `{to} = [ … ]`"),
+            vec![edits::replace_argument(
+                arg,
+                to,
+                &format!("[{}]", value_text(arg, false)),
+            )],
+        )),
+        Some(("endpoints", _)) => {
+            // Not when any configuration already has an `endpoints` to merge into.
+            if configs
+                .iter()
+                .any(|c| c.arguments.iter().any(|a| a.name() == "endpoints"))
+            {
+                return None;
+            }
+            let config = configs.first()?;
+            let mut moved: Vec<(Arg, &str)> = config
+                .arguments
+                .iter()
+                .filter(|a| std::ptr::eq(a.file, arg.file))
+                .filter(|a| !matches!(a.literal(), Literal::Null))
+                .filter_map(
+                    |a| match s3_argument(a.name()).map(|s| s.status(ctx.engine)) {
+                        Some(Status::Deprecated {
+                            replacement: Replacement::Renamed(path),
+                            ..
+                        }) => path.strip_prefix("endpoints.").map(|key| (*a, key)),
+                        _ => None,
+                    },
+                )
+                // DynamoDB settings off AWS are TFB502's to remove.
+                .filter(|(a, _)| {
+                    !(DYNAMODB_ARGUMENTS.contains(&a.name()) && foreign_endpoint(config).is_some())
+                })
+                .collect();
+            moved.sort_by_key(|(a, _)| a.span().start);
+            if !moved.iter().any(|(a, _)| std::ptr::eq(a.attr, arg.attr)) {
+                return None;
+            }
+            let items: Vec<String> = moved
+                .iter()
+                .map(|(a, key)| format!("{key} = {}", value_text(a, true)))
+                .collect();
+            let (first, _) = moved.first()?;
+            let mut list = vec![edits::replace_argument(
+                first,
+                "endpoints",
+                &format!("{{ {} }}", items.join(", ")),
+            )];
+            list.extend(moved[1..].iter().map(|(a, _)| edits::remove_argument(a)));
+            let names: Vec<String> = moved
+                .iter()
+                .map(|(a, _)| format!("`{}`", a.name()))
+                .collect();
+            Some(fix::safe(
+                format!("move {} into `endpoints = {{ … }}`", names.join(", ")),
+                list,
+            ))
+        }
+        _ => None,
     }
 }

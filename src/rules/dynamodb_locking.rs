@@ -3,6 +3,7 @@
 use super::{rule_doc, Fixability, Rule};
 use crate::context::{Engine, ModuleContext, S3Config, Sink};
 use crate::diagnostic::Severity;
+use crate::fix::{self, edits};
 use crate::schema::{
     engine_name, lookup, s3_argument, s3_path, Status, DYNAMODB_ARGUMENTS,
     MIN_TERRAFORM_FOR_LOCKFILE,
@@ -14,7 +15,7 @@ pub static RULE: Rule = Rule {
     code: "TFB502",
     name: "dynamodb-locking",
     severity: Severity::Error,
-    fix: Fixability::Never,
+    fix: Fixability::Unsafe,
     summary: "DynamoDB locking is configured for an S3 endpoint that is not AWS",
     doc: rule_doc!("TFB502"),
     check: Some(check),
@@ -47,7 +48,32 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
                 }) => format!("; {tool} {since} deprecated it"),
                 _ => String::new(),
             };
-            sink.report(
+            let fix = (path == "dynamodb_table")
+                .then(|| {
+                    config
+                        .arguments
+                        .iter()
+                        .rev()
+                        .find(|a| a.name() == path && std::ptr::eq(a.file, setting.file))
+                })
+                .flatten()
+                .map(|arg| {
+                    // Replaced by `use_lockfile = true`, unless `use_lockfile` is written
+                    // already (if not true, TFB501 sets it).
+                    let has_lockfile = config.arguments.iter().any(|a| a.name() == "use_lockfile");
+                    if has_lockfile {
+                        fix::unsafe_fix(
+                            "delete `dynamodb_table`",
+                            vec![edits::remove_argument(arg)],
+                        )
+                    } else {
+                        fix::unsafe_fix(
+                            "replace `dynamodb_table` with `use_lockfile = true`",
+                            vec![edits::replace_argument(arg, "use_lockfile", "true")],
+                        )
+                    }
+                });
+            let diagnostic = sink.report(
                 &RULE,
                 setting.file,
                 setting.key_span,
@@ -62,6 +88,9 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
             } else {
                 format!("remove `{path}` and lock with a file next to the state: `use_lockfile = true` ({tool} {lockfile_from} or later)")
             });
+            if let Some(fix) = fix {
+                diagnostic.with_fix(fix);
+            }
         }
     }
 }

@@ -4,12 +4,13 @@ use super::{rule_doc, Fixability, Rule};
 use crate::context::{ModuleContext, Sink};
 use crate::diagnostic::Severity;
 use crate::endpoints::{endpoint_values, is_private_host, EndpointValue};
+use crate::fix::{self, edits};
 
 pub static RULE: Rule = Rule {
     code: "TFB203",
     name: "endpoint-not-https",
     severity: Severity::Error,
-    fix: Fixability::Never,
+    fix: Fixability::Safe,
     summary: "An endpoint has no scheme, or uses plain http:// to a public host",
     doc: rule_doc!("TFB203"),
     check: Some(check),
@@ -34,7 +35,7 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
                         address(&value)
                     ));
                 }
-                sink.report(
+                let diagnostic = sink.report(
                     &RULE,
                     value.file,
                     value.contents_span(),
@@ -42,20 +43,36 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
                 )
                 .with_label("no `https://`")
                 .with_help(help);
+                // Only when the source spells the value as it reads (no escapes, no leading
+                // blanks), so the scheme lands right before the host.
+                let contents = value.contents_span();
+                if contents != value.span() && !value.value.starts_with(char::is_whitespace) {
+                    diagnostic.with_fix(fix::safe(
+                        "add `https://`",
+                        vec![edits::insert(contents.start, "https://")],
+                    ));
+                }
             }
             Some("http") => {
                 if is_private_host(host) {
                     continue;
                 }
                 let span = endpoint.spans.scheme.clone().unwrap_or_default();
-                sink.report(
+                let scheme = value.span_of(span);
+                let diagnostic = sink.report(
                     &RULE,
                     value.file,
-                    value.span_of(span),
+                    scheme.clone(),
                     format!("`{name}` uses plain `http://` to the public host `{}`: request signatures and the state, which can hold secrets, would cross the network unencrypted", host.to_ascii_lowercase()),
                 )
                 .with_label("unencrypted")
                 .with_help(format!("write {https}"));
+                if scheme != value.span() {
+                    diagnostic.with_fix(fix::safe(
+                        "use `https://`",
+                        vec![edits::replace(scheme, "https")],
+                    ));
+                }
             }
             Some("s3") => {
                 let span = endpoint.spans.scheme.clone().unwrap_or_default();

@@ -3,12 +3,13 @@
 use super::{rule_doc, Fixability, Rule};
 use crate::context::{ModuleContext, Sink};
 use crate::diagnostic::Severity;
+use crate::fix::{self, versions};
 
 pub static RULE: Rule = Rule {
     code: "TFB103",
     name: "lockfile-needs-terraform-1-11",
     severity: Severity::Error,
-    fix: Fixability::Never,
+    fix: Fixability::Unsafe,
     summary: "`use_lockfile = true` while `required_version` admits a version without it (Terraform < 1.11, OpenTofu < 1.10)",
     doc: rule_doc!("TFB103"),
     check: Some(check),
@@ -27,7 +28,10 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
         return;
     };
     let suggestion = format!("~> {}.{}", minimum.major, minimum.minor);
-    sink.report(
+    let edit = versions::rewrite(culprit, |text, c| {
+        versions::pessimistic_at_least(text, c, minimum)
+    });
+    let diagnostic = sink.report(
         &RULE,
         culprit.arg.file,
         culprit.arg.value_span(),
@@ -37,4 +41,10 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
     .with_help(format!(
         "use `required_version = \"{suggestion}\"`: older versions reject `use_lockfile` or treat it as experimental"
     ));
+    if let Some(edit) = edit {
+        diagnostic.with_fix(fix::unsafe_fix(
+            format!("require `{}`", edit.replacement),
+            vec![edit],
+        ));
+    }
 }

@@ -1,14 +1,16 @@
 //! TFB501 missing-lockfile: without `use_lockfile = true`, concurrent runs can corrupt state.
 
 use super::{rule_doc, Fixability, Rule};
-use crate::context::{ModuleContext, Sink};
-use crate::diagnostic::Severity;
+use crate::context::{ModuleContext, S3Config, Sink};
+use crate::diagnostic::{Edit, Severity};
+use crate::fix::{self, edits, versions};
+use crate::source::SourceFile;
 
 pub static RULE: Rule = Rule {
     code: "TFB501",
     name: "missing-lockfile",
     severity: Severity::Warning,
-    fix: Fixability::Never,
+    fix: Fixability::Unsafe,
     summary: "State locking is off: `use_lockfile` is absent or not true",
     doc: rule_doc!("TFB501"),
     check: Some(check),
@@ -22,6 +24,10 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
         match config.get("use_lockfile") {
             None => {
                 let (file, span) = config.anchor();
+                // A `dynamodb_table` beside it (on a store without DynamoDB) makes way for it.
+                let edit = dynamodb_table_here(config, file)
+                    .map(|arg| edits::replace_argument(&arg, "use_lockfile", "true"))
+                    .unwrap_or_else(|| edits::add_argument(config, "use_lockfile", "true"));
                 sink.report(
                     &RULE,
                     file,
@@ -32,13 +38,20 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
                     ),
                 )
                 .with_label("no state locking")
-                .with_help(HELP);
+                .with_help(HELP)
+                .with_fix(lockfile_fix(
+                    ctx,
+                    file,
+                    "add `use_lockfile = true`",
+                    edit,
+                ));
             }
             Some(arg) => {
                 let value = arg.literal();
                 if value.is_dynamic() || value.as_bool() == Some(true) {
                     continue;
                 }
+                let edit = edits::replace_value(&arg, "true");
                 sink.report(
                     &RULE,
                     arg.file,
@@ -49,8 +62,50 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
                     ),
                 )
                 .with_label("not true")
-                .with_help(HELP);
+                .with_help(HELP)
+                .with_fix(lockfile_fix(
+                    ctx,
+                    arg.file,
+                    "set `use_lockfile = true`",
+                    edit,
+                ));
             }
         }
     }
+}
+
+/// The lockfile edit, and the `required_version` raised to one that has `use_lockfile` when
+/// it is in the same file (elsewhere, TFB103's fix raises it on the next pass). A module with
+/// no `required_version` gets none: TFB101 says to add one.
+fn lockfile_fix(
+    ctx: &ModuleContext,
+    file: &SourceFile,
+    description: &str,
+    edit: Edit,
+) -> crate::diagnostic::Fix {
+    let mut list = vec![edit];
+    let mut description = description.to_string();
+    let minimum = ctx.engine.min_for_lockfile();
+    if let Some((_, culprit, _)) = ctx.constraints.below(minimum) {
+        if std::ptr::eq(culprit.arg.file, file) {
+            if let Some(raise) = versions::rewrite(culprit, |text, c| {
+                versions::pessimistic_at_least(text, c, minimum)
+            }) {
+                description.push_str(&format!(" and require `{}`", raise.replacement));
+                list.push(raise);
+            }
+        }
+    }
+    fix::unsafe_fix(description, list)
+}
+
+/// A `dynamodb_table` in `file`, in a configuration whose store has no DynamoDB.
+fn dynamodb_table_here<'a>(
+    config: &S3Config<'a>,
+    file: &SourceFile,
+) -> Option<crate::context::Arg<'a>> {
+    super::dynamodb_locking::foreign_endpoint(config)?;
+    config
+        .get("dynamodb_table")
+        .filter(|a| std::ptr::eq(a.file, file))
 }

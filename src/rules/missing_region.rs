@@ -3,13 +3,14 @@
 use super::{rule_doc, Fixability, Rule};
 use crate::context::{ModuleContext, Sink};
 use crate::diagnostic::Severity;
+use crate::fix::{self, edits};
 use crate::schema::SPACES_SIGNING_REGION;
 
 pub static RULE: Rule = Rule {
     code: "TFB303",
     name: "missing-region",
     severity: Severity::Error,
-    fix: Fixability::Never,
+    fix: Fixability::Safe,
     summary: "An s3 backend has no `region`",
     doc: rule_doc!("TFB303"),
     check: Some(check),
@@ -30,6 +31,14 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
         .with_label("missing `region`")
         .with_help(format!(
             "add `region = \"{SPACES_SIGNING_REGION}\"`: the AWS SDK refuses to start without a region (\"Missing region value\"), and Spaces expects `{SPACES_SIGNING_REGION}`"
+        ))
+        .with_fix(fix::safe(
+            format!("add `region = \"{SPACES_SIGNING_REGION}\"`"),
+            vec![edits::add_argument(
+                config,
+                "region",
+                &format!("\"{SPACES_SIGNING_REGION}\""),
+            )],
         ));
     }
 }

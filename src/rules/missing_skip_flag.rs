@@ -3,13 +3,14 @@
 use super::{rule_doc, Fixability, Rule};
 use crate::context::{ModuleContext, Sink};
 use crate::diagnostic::Severity;
+use crate::fix::{self, edits};
 use crate::schema::SKIP_FLAGS;
 
 pub static RULE: Rule = Rule {
     code: "TFB301",
     name: "missing-skip-flag",
     severity: Severity::Error,
-    fix: Fixability::Never,
+    fix: Fixability::Safe,
     summary: "An s3 backend on an S3-compatible store leaves an AWS-only check on",
     doc: rule_doc!("TFB301"),
     check: Some(check),
@@ -29,7 +30,11 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
                 format!("`{flag}` is not set {}", config.where_missing()),
             )
             .with_label(format!("missing `{flag} = true`"))
-            .with_help(format!("add `{flag} = true`: {why}"));
+            .with_help(format!("add `{flag} = true`: {why}"))
+            .with_fix(fix::safe(
+                format!("add `{flag} = true`"),
+                vec![edits::add_argument(config, flag, "true")],
+            ));
         }
     }
 }

@@ -196,8 +196,32 @@ mod tests {
     fn the_readme_lists_every_rule() {
         let readme = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"));
         for rule in RULES {
-            let row = format!("| [{}](rules/{}.md) | {} |", rule.code, rule.code, rule.name);
-            assert!(readme.contains(&row), "README lacks the row for {}", rule.code);
+            let row = format!(
+                "| [{}](rules/{}.md) | {} |",
+                rule.code, rule.code, rule.name
+            );
+            assert!(
+                readme.contains(&row),
+                "README lacks the row for {}",
+                rule.code
+            );
+        }
+    }
+
+    #[test]
+    fn every_doc_states_the_rules_fixability() {
+        for rule in RULES {
+            let fix = match rule.fix {
+                Fixability::Never => "none",
+                Fixability::Safe => "safe",
+                Fixability::Unsafe => "unsafe",
+            };
+            let line = format!("Severity: {} · Fix: {fix}", rule.severity);
+            assert!(
+                rule.doc.lines().nth(2) == Some(line.as_str()),
+                "rules/{}.md: third line should be `{line}`",
+                rule.code
+            );
         }
     }
 

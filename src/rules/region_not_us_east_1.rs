@@ -3,6 +3,7 @@
 use super::{rule_doc, Fixability, Rule};
 use crate::context::{ModuleContext, Sink};
 use crate::diagnostic::Severity;
+use crate::fix::{self, edits};
 use crate::schema::SPACES_SIGNING_REGION;
 use crate::spaces::is_spaces_region;
 
@@ -10,7 +11,7 @@ pub static RULE: Rule = Rule {
     code: "TFB304",
     name: "region-not-us-east-1",
     severity: Severity::Warning,
-    fix: Fixability::Never,
+    fix: Fixability::Safe,
     summary: "On a Spaces endpoint, `region` is not \"us-east-1\"",
     doc: rule_doc!("TFB304"),
     check: Some(check),
@@ -55,6 +56,14 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
             )
             .with_help(format!("set `region = \"{SPACES_SIGNING_REGION}\"`"))
         };
-        diagnostic.with_label(format!("should be \"{SPACES_SIGNING_REGION}\""));
+        diagnostic
+            .with_label(format!("should be \"{SPACES_SIGNING_REGION}\""))
+            .with_fix(fix::safe(
+                format!("set `region = \"{SPACES_SIGNING_REGION}\"`"),
+                vec![edits::replace_value(
+                    &arg,
+                    format!("\"{SPACES_SIGNING_REGION}\""),
+                )],
+            ));
     }
 }

@@ -3,12 +3,13 @@
 use super::{rule_doc, Fixability, Rule};
 use crate::context::{ModuleContext, Sink};
 use crate::diagnostic::Severity;
+use crate::fix::{self, versions};
 
 pub static RULE: Rule = Rule {
     code: "TFB102",
     name: "required-version-too-low",
     severity: Severity::Error,
-    fix: Fixability::Never,
+    fix: Fixability::Unsafe,
     summary: "`required_version` admits a Terraform older than 1.6.3",
     doc: rule_doc!("TFB102"),
     check: Some(check),
@@ -27,7 +28,10 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
     } else {
         format!("{text:?} admits")
     };
-    sink.report(
+    let edit = versions::rewrite(culprit, |text, c| {
+        versions::raise_lower_bound(text, c, minimum)
+    });
+    let diagnostic = sink.report(
         &RULE,
         culprit.arg.file,
         culprit.arg.value_span(),
@@ -37,4 +41,10 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
     .with_help(format!(
         "raise the lower bound: `required_version = \">= {minimum}\"` (or `\"~> 1.11\"` with `use_lockfile`); older versions lack `skip_s3_checksum` or `endpoints`"
     ));
+    if let Some(edit) = edit {
+        diagnostic.with_fix(fix::unsafe_fix(
+            format!("require `{}`", edit.replacement),
+            vec![edit],
+        ));
+    }
 }

@@ -3,13 +3,14 @@
 use super::{rule_doc, Fixability, Rule};
 use crate::context::{ModuleContext, Sink};
 use crate::diagnostic::Severity;
+use crate::fix::{self, edits};
 use crate::schema::SKIP_FLAGS;
 
 pub static RULE: Rule = Rule {
     code: "TFB302",
     name: "skip-flag-not-true",
     severity: Severity::Error,
-    fix: Fixability::Never,
+    fix: Fixability::Safe,
     summary: "A skip flag is set to a value Terraform does not read as true",
     doc: rule_doc!("TFB302"),
     check: Some(check),
@@ -36,7 +37,11 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
                 format!("`{flag}` is set to {}: {reading}", value.describe()),
             )
             .with_label("not true")
-            .with_help(format!("write `{flag} = true`: {why}"));
+            .with_help(format!("write `{flag} = true`: {why}"))
+            .with_fix(fix::safe(
+                format!("set `{flag} = true`"),
+                vec![edits::replace_value(&arg, "true")],
+            ));
         }
     }
 }

@@ -7,6 +7,7 @@ use hcl_edit::Span;
 use super::{rule_doc, Fixability, Rule};
 use crate::context::{Arg, Engine, ModuleContext, Sink};
 use crate::diagnostic::Severity;
+use crate::fix::{self, edits};
 use crate::schema::{engine_name, other_engine, s3_argument, Argument, Status, S3_ARGUMENTS};
 use crate::value::Literal;
 use crate::version::Version;
@@ -18,7 +19,7 @@ pub static RULE: Rule = Rule {
     code: "TFB602",
     name: "unknown-argument",
     severity: Severity::Error,
-    fix: Fixability::Never,
+    fix: Fixability::Safe,
     summary: "An argument or object key the s3 backend does not have",
     doc: rule_doc!("TFB602"),
     check: Some(check),
@@ -39,14 +40,27 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
                 } else {
                     format!("{tool} {version}")
                 };
-                sink.report(
-                    &RULE,
-                    arg.file,
-                    arg.key_span(),
-                    format!("`{name}` was removed from the s3 backend in {when}: {tool} rejects it (\"Unsupported argument\")"),
-                )
-                .with_label(format!("removed in {version}"))
-                .with_help(format!("write {instead}"));
+                let diagnostic = sink
+                    .report(
+                        &RULE,
+                        arg.file,
+                        arg.key_span(),
+                        format!("`{name}` was removed from the s3 backend in {when}: {tool} rejects it (\"Unsupported argument\")"),
+                    )
+                    .with_label(format!("removed in {version}"))
+                    .with_help(format!("write {instead}"));
+                // Removed from both engines with nothing to replace it: delete the line. (The
+                // legacy assume-role arguments carry a value that belongs elsewhere: kept.)
+                let gone_everywhere = spec.is_some_and(|s| {
+                    matches!(s.terraform, Status::Removed { .. })
+                        && matches!(s.opentofu, Status::Removed { .. })
+                });
+                if gone_everywhere {
+                    diagnostic.with_fix(fix::safe(
+                        format!("delete `{name}`"),
+                        vec![edits::remove_argument(&arg)],
+                    ));
+                }
             }
             _ => {
                 let (message, help) = unknown(engine, None, spec, name, S3_ARGUMENTS);

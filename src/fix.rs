@@ -1,0 +1,529 @@
+//! The fix engine: apply the fixes the rules attach to their findings, re-lint, repeat, check,
+//! and write each fixed file atomically.
+//!
+//! A pass lints a module, takes every applicable fix (safe ones, and unsafe ones when asked)
+//! of every finding that survived configuration and suppression comments, and applies, file by
+//! file, those whose edits do not overlap an edit already taken; the others wait for the next
+//! pass, which lints the new text. Passes stop when nothing changes, or after [`MAX_PASSES`].
+//! Before anything is written, each changed file must parse again and no rule fixed in it may
+//! still fire more than it did unfixably before; a file failing either is left alone.
+
+pub mod edits;
+pub mod versions;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
+use crate::discover::{io_reason, ModuleFiles};
+use crate::lint::{lint_module, load_module, Options, Override};
+use crate::source::parse_recovering;
+
+/// Passes before the engine gives up on fixes that keep overlapping.
+pub const MAX_PASSES: usize = 10;
+
+/// Which fixes to apply.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FixOptions {
+    /// Also apply fixes that change behaviour.
+    pub unsafe_fixes: bool,
+}
+
+impl FixOptions {
+    pub fn applies(&self, fix: &Fix) -> bool {
+        fix.applicability == Applicability::Safe || self.unsafe_fixes
+    }
+}
+
+/// A fix that keeps the configuration's behaviour (`--fix`).
+pub fn safe(description: impl Into<String>, edits: Vec<Edit>) -> Fix {
+    Fix {
+        applicability: Applicability::Safe,
+        description: description.into(),
+        edits,
+    }
+}
+
+/// A fix that changes behaviour (`--fix --unsafe-fixes`).
+pub fn unsafe_fix(description: impl Into<String>, edits: Vec<Edit>) -> Fix {
+    Fix {
+        applicability: Applicability::Unsafe,
+        description: description.into(),
+        edits,
+    }
+}
+
+/// The planned change to one file.
+#[derive(Debug, Clone)]
+pub struct FilePlan {
+    /// The path to write (as discovered).
+    pub path: PathBuf,
+    /// The path as the user would type it.
+    pub display: String,
+    pub original: String,
+    pub fixed: String,
+    /// How many findings the fixes repaired, by rule code.
+    pub fixed_codes: BTreeMap<&'static str, usize>,
+    /// Why the fixed text must not be written, if it must not.
+    pub refused: Option<String>,
+    /// The byte ranges of `original` that edits replaced (or inserted at), over all passes,
+    /// sorted and merged. Every byte outside them is in `fixed` unchanged.
+    pub touched: Vec<Range<usize>>,
+}
+
+impl FilePlan {
+    pub fn fixed_count(&self) -> usize {
+        self.fixed_codes.values().sum()
+    }
+
+    pub fn changed(&self) -> bool {
+        self.original != self.fixed
+    }
+
+    /// A unified diff from the original to the fixed text.
+    pub fn diff(&self) -> String {
+        let diff = similar::TextDiff::from_lines(&self.original, &self.fixed);
+        let mut out = diff
+            .unified_diff()
+            .context_radius(3)
+            .header(
+                &format!("a/{}", self.display),
+                &format!("b/{}", self.display),
+            )
+            .to_string();
+        if !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Every file a run would change, in path order.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    pub files: Vec<FilePlan>,
+}
+
+impl Plan {
+    /// The files that changed and may be written.
+    pub fn writable(&self) -> impl Iterator<Item = &FilePlan> {
+        self.files
+            .iter()
+            .filter(|f| f.changed() && f.refused.is_none())
+    }
+
+    pub fn refused(&self) -> impl Iterator<Item = &FilePlan> {
+        self.files.iter().filter(|f| f.refused.is_some())
+    }
+}
+
+/// Plans the fixes of every module (nothing is written).
+pub fn plan(
+    modules: &BTreeMap<PathBuf, ModuleFiles>,
+    overrides: &[Override],
+    options: &Options,
+    fix: FixOptions,
+) -> Plan {
+    use rayon::prelude::*;
+    let per_module: Vec<Vec<FilePlan>> = modules
+        .par_iter()
+        .map(|(_, files)| plan_module(files, overrides, options, fix))
+        .collect();
+    let mut files: Vec<FilePlan> = per_module.into_iter().flatten().collect();
+    files.sort_by(|a, b| a.display.cmp(&b.display));
+    Plan { files }
+}
+
+/// Plans the fixes of one module: the pass loop, then the checks.
+pub fn plan_module(
+    files: &ModuleFiles,
+    overrides: &[Override],
+    options: &Options,
+    fix: FixOptions,
+) -> Vec<FilePlan> {
+    // Texts changed so far, by absolute path (the key `load_module` matches overrides on).
+    let mut current: BTreeMap<PathBuf, String> = BTreeMap::new();
+    let mut originals: BTreeMap<String, (PathBuf, PathBuf, String)> = BTreeMap::new();
+    let mut fixed_codes: BTreeMap<String, BTreeMap<&'static str, usize>> = BTreeMap::new();
+    // Per file, the edits each pass applied, in that pass's text.
+    let mut history: BTreeMap<PathBuf, Vec<Vec<Edit>>> = BTreeMap::new();
+    // Findings of the first pass that no applicable fix repairs, by file and code.
+    let mut unfixable: BTreeMap<(String, &'static str), usize> = BTreeMap::new();
+    let by_display: BTreeMap<&str, &Path> = files
+        .files
+        .iter()
+        .map(|(abs, e)| (e.display.as_str(), abs.as_path()))
+        .collect();
+
+    let with_current = |current: &BTreeMap<PathBuf, String>| -> Vec<Override> {
+        current
+            .iter()
+            .map(|(path, text)| Override {
+                path: path.clone(),
+                bytes: text.as_bytes().to_vec(),
+            })
+            .chain(overrides.iter().cloned())
+            .collect()
+    };
+
+    let mut final_diagnostics = Vec::new();
+    for pass in 0..=MAX_PASSES {
+        let module = load_module(files, &with_current(&current), options.parse_mode);
+        let outcome = lint_module(&module, options);
+        if pass == 0 {
+            for f in &module.files {
+                if let Some(abs) = by_display.get(f.display.as_str()) {
+                    originals.insert(
+                        f.display.clone(),
+                        (abs.to_path_buf(), f.path.clone(), f.text.to_string()),
+                    );
+                }
+            }
+            for d in &outcome.diagnostics {
+                if !d.fix.as_ref().is_some_and(|f| fix.applies(f)) {
+                    *unfixable.entry((d.file.clone(), d.code)).or_default() += 1;
+                }
+            }
+        }
+        if pass == MAX_PASSES {
+            final_diagnostics = outcome.diagnostics;
+            break;
+        }
+        let mut diagnostics = outcome.diagnostics;
+        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
+        for d in diagnostics
+            .iter()
+            .filter(|d| d.fix.as_ref().is_some_and(|f| fix.applies(f)))
+        {
+            by_file.entry(d.file.as_str()).or_default().push(d);
+        }
+        let mut changed = false;
+        for (display, diags) in by_file {
+            let (Some(abs), Some(file)) = (
+                by_display.get(display),
+                module.files.iter().find(|f| f.display == display),
+            ) else {
+                continue;
+            };
+            if file.parsed.is_err() {
+                continue;
+            }
+            let fixes: Vec<&Fix> = diags.iter().filter_map(|d| d.fix.as_ref()).collect();
+            let (text, applied, taken) = apply(&file.text, &fixes);
+            if text == *file.text {
+                continue;
+            }
+            let codes = fixed_codes.entry(display.to_string()).or_default();
+            for (d, applied) in diags.iter().zip(applied) {
+                if applied {
+                    *codes.entry(d.code).or_default() += 1;
+                }
+            }
+            history.entry(abs.to_path_buf()).or_default().push(taken);
+            current.insert(abs.to_path_buf(), text);
+            changed = true;
+        }
+        if !changed {
+            final_diagnostics = diagnostics;
+            break;
+        }
+    }
+
+    let mut plans = Vec::new();
+    for (display, (abs, path, original)) in originals {
+        let Some(fixed) = current.get(&abs) else {
+            continue;
+        };
+        let codes = fixed_codes.remove(&display).unwrap_or_default();
+        let refused = check(
+            &display,
+            &original,
+            fixed,
+            &codes,
+            &unfixable,
+            &final_diagnostics,
+        );
+        let touched = touched(history.get(&abs).map(Vec::as_slice).unwrap_or_default());
+        plans.push(FilePlan {
+            path,
+            display,
+            original,
+            fixed: fixed.clone(),
+            fixed_codes: codes,
+            refused,
+            touched,
+        });
+    }
+    plans
+}
+
+/// Why a fixed text must not be written: it does not parse, or a rule fixed in it still fires.
+fn check(
+    display: &str,
+    original: &str,
+    fixed: &str,
+    codes: &BTreeMap<&'static str, usize>,
+    unfixable: &BTreeMap<(String, &'static str), usize>,
+    remaining: &[Diagnostic],
+) -> Option<String> {
+    let (before, redefined_before) = parse_recovering(original);
+    match parse_recovering(fixed) {
+        (Err(err), _) => {
+            return Some(format!("the fixed text does not parse ({})", err.message));
+        }
+        (Ok(_), redefined) if before.is_ok() && redefined.len() > redefined_before.len() => {
+            return Some(format!(
+                "the fixed text sets `{}` twice",
+                redefined.last().map_or("", |r| r.name.as_str())
+            ));
+        }
+        _ => {}
+    }
+    for &code in codes.keys() {
+        let left = remaining
+            .iter()
+            .filter(|d| d.file == display && d.code == code)
+            .count();
+        let expected = unfixable
+            .get(&(display.to_string(), code))
+            .copied()
+            .unwrap_or(0);
+        if left > expected {
+            return Some(format!("{code} still fires after its fix"));
+        }
+    }
+    None
+}
+
+/// Applies each fix whole or not at all, in order: a fix whose edits overlap an edit already
+/// taken is left for the next pass. A fix with exactly the edits of one already taken (two
+/// findings with the same repair) counts as applied. Returns the new text and, per fix,
+/// whether it was applied.
+pub fn apply_fixes(text: &str, fixes: &[&Fix]) -> (String, Vec<bool>) {
+    let (text, applied, _) = apply(text, fixes);
+    (text, applied)
+}
+
+/// [`apply_fixes`], also returning the edits taken, sorted.
+fn apply(text: &str, fixes: &[&Fix]) -> (String, Vec<bool>, Vec<Edit>) {
+    let mut taken: Vec<&Edit> = Vec::new();
+    let mut taken_fixes: Vec<&Fix> = Vec::new();
+    let mut applied = Vec::with_capacity(fixes.len());
+    for fix in fixes {
+        if taken_fixes.iter().any(|t| t.edits == fix.edits) {
+            applied.push(true);
+            continue;
+        }
+        let valid = fix.edits.iter().all(|e| {
+            e.range.start <= e.range.end
+                && e.range.end <= text.len()
+                && text.is_char_boundary(e.range.start)
+                && text.is_char_boundary(e.range.end)
+        });
+        let own_overlap = fix
+            .edits
+            .iter()
+            .enumerate()
+            .any(|(i, a)| fix.edits[i + 1..].iter().any(|b| overlaps(a, b)));
+        let clashes = fix
+            .edits
+            .iter()
+            .any(|e| taken.iter().any(|t| overlaps(e, t)));
+        if !valid || own_overlap || clashes || fix.edits.is_empty() {
+            applied.push(false);
+            continue;
+        }
+        taken.extend(fix.edits.iter());
+        taken_fixes.push(fix);
+        applied.push(true);
+    }
+    // Stable: insertions at one offset keep the order their fixes came in.
+    let mut order: Vec<Edit> = taken.into_iter().cloned().collect();
+    order.sort_by_key(|e| (e.range.start, e.range.end));
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut at = 0;
+    for edit in &order {
+        out.push_str(&text[at..edit.range.start]);
+        out.push_str(&edit.replacement);
+        at = edit.range.end;
+    }
+    out.push_str(&text[at..]);
+    (out, applied, order)
+}
+
+/// Maps every pass's edits back to ranges of the original text: a range of a later text is
+/// widened to the whole range of any earlier edit it reaches into.
+fn touched(passes: &[Vec<Edit>]) -> Vec<Range<usize>> {
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    for (k, pass) in passes.iter().enumerate() {
+        for edit in pass {
+            let mut range = edit.range.clone();
+            for earlier in passes[..k].iter().rev() {
+                range = map_back(earlier, range);
+            }
+            ranges.push(range);
+        }
+    }
+    ranges.sort_by_key(|r| (r.start, r.end));
+    let mut merged: Vec<Range<usize>> = Vec::new();
+    for r in ranges {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
+}
+
+/// The range of the text before `edits` (sorted, applied together) that `range` of the text
+/// after them comes from: a position inside an edit's replacement maps to the whole range the
+/// edit replaced.
+fn map_back(edits: &[Edit], range: Range<usize>) -> Range<usize> {
+    let back = |p: usize, low: bool| {
+        let mut delta: isize = 0;
+        for e in edits {
+            let start = (e.range.start as isize + delta) as usize;
+            let end = start + e.replacement.len();
+            if p < start {
+                break;
+            }
+            if p < end || (p == end && !low) || (p == start && low) {
+                return if low { e.range.start } else { e.range.end };
+            }
+            delta += e.replacement.len() as isize - e.range.len() as isize;
+        }
+        (p as isize - delta) as usize
+    };
+    let start = back(range.start, true);
+    start..back(range.end, false).max(start)
+}
+
+/// Two insertions at one offset do not clash (both apply, in order); an insertion clashes with
+/// a replacement that touches its offset; replacements clash when they share a byte.
+fn overlaps(a: &Edit, b: &Edit) -> bool {
+    let (a, b) = (&a.range, &b.range);
+    match (a.is_empty(), b.is_empty()) {
+        (true, true) => false,
+        (true, false) => b.start <= a.start && a.start <= b.end,
+        (false, true) => a.start <= b.start && b.start <= a.end,
+        (false, false) => a.start < b.end && b.start < a.end,
+    }
+}
+
+/// Writes `text` to `path` atomically: a temporary file in the same directory, given the
+/// file's permissions, then renamed over it. `expected` is the text the fix was planned on:
+/// a file that changed, vanished or became read-only since is not written.
+///
+/// The error says why, without the path ("the file is read-only").
+pub fn write_atomic(path: &Path, expected: &str, text: &str) -> Result<(), String> {
+    let meta = std::fs::metadata(path).map_err(|e| io_reason(&e))?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    if meta.permissions().readonly() {
+        return Err("the file is read-only".into());
+    }
+    let on_disk = std::fs::read(path).map_err(|e| io_reason(&e))?;
+    if on_disk != expected.as_bytes() {
+        return Err("the file changed on disk while tfblint was fixing it".into());
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let fail = |e: std::io::Error| io_reason(&e);
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".tfblint-fix-")
+        .tempfile_in(dir)
+        .map_err(fail)?;
+    tmp.write_all(text.as_bytes()).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    std::fs::set_permissions(tmp.path(), meta.permissions()).map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+/// Writes every writable file of a plan; returns the files written and the errors.
+pub fn write(plan: &Plan) -> (Vec<&FilePlan>, Vec<String>) {
+    let mut written = Vec::new();
+    let mut errors = Vec::new();
+    for file in plan.writable() {
+        match write_atomic(&file.path, &file.original, &file.fixed) {
+            Ok(()) => written.push(file),
+            Err(e) => errors.push(format!("{}: not written: {e}", file.display)),
+        }
+    }
+    (written, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fix(edits: Vec<Edit>) -> Fix {
+        Fix {
+            applicability: Applicability::Safe,
+            description: String::new(),
+            edits,
+        }
+    }
+
+    #[test]
+    fn a_fixed_text_that_does_not_parse_or_still_fires_is_refused() {
+        let original = "a = 1\n";
+        let codes: BTreeMap<&'static str, usize> = [("TFB301", 1)].into();
+        let none = BTreeMap::new();
+        let refused = check("f.tf", original, "a = \n", &codes, &none, &[]).unwrap();
+        assert!(
+            refused.starts_with("the fixed text does not parse"),
+            "{refused}"
+        );
+        let refused = check("f.tf", original, "a = 1\na = 2\n", &codes, &none, &[]).unwrap();
+        assert_eq!(refused, "the fixed text sets `a` twice");
+        assert_eq!(check("f.tf", original, "a = 2\n", &codes, &none, &[]), None);
+        let still = Diagnostic {
+            code: "TFB301",
+            name: "missing-skip-flag",
+            severity: crate::diagnostic::Severity::Error,
+            message: String::new(),
+            help: None,
+            label: String::new(),
+            file: "f.tf".into(),
+            span: 0..0,
+            start: crate::diagnostic::Position { line: 1, column: 1 },
+            end: crate::diagnostic::Position { line: 1, column: 1 },
+            fix: None,
+        };
+        let refused = check(
+            "f.tf",
+            original,
+            "a = 2\n",
+            &codes,
+            &none,
+            std::slice::from_ref(&still),
+        );
+        assert_eq!(refused.as_deref(), Some("TFB301 still fires after its fix"));
+        // A finding of that rule that was never fixable does not count.
+        let unfixable = [(("f.tf".to_string(), "TFB301"), 1)].into();
+        assert_eq!(
+            check("f.tf", original, "a = 2\n", &codes, &unfixable, &[still]),
+            None
+        );
+    }
+
+    #[test]
+    fn overlapping_fixes_wait_and_identical_ones_count_once() {
+        let text = "abcdef";
+        let a = fix(vec![edits::replace(1..3, "X")]);
+        let b = fix(vec![edits::replace(2..4, "Y")]);
+        let c = fix(vec![edits::insert(6, "1"), edits::insert(0, ">")]);
+        let d = fix(vec![edits::insert(6, "2")]);
+        let a2 = a.clone();
+        let (out, applied) = apply_fixes(text, &[&a, &b, &c, &d, &a2]);
+        assert_eq!(out, ">aXdef12");
+        assert_eq!(applied, [true, false, true, true, true]);
+    }
+}
