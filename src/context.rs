@@ -503,3 +503,60 @@ impl S3Config<'_> {
         self.partial.is_none() && self.block.is_some_and(|b| b.block.body.is_empty())
     }
 }
+
+/// A configuration that lacks something, and how to say where it is missing.
+#[derive(Debug, Clone)]
+pub struct Missing<'c, 'a> {
+    pub config: &'c S3Config<'a>,
+    /// "in the backend block", "in the backend block or in any of `a`, `b`".
+    pub place: String,
+}
+
+impl<'a> ModuleContext<'a> {
+    /// The configurations (not deferred) where `present` is false, grouped so that a value
+    /// missing from a block and from every partial file laid over it is reported once.
+    pub fn missing<'c>(&'c self, present: impl Fn(&S3Config<'a>) -> bool) -> Vec<Missing<'c, 'a>> {
+        let mut out: Vec<Missing<'c, 'a>> = Vec::new();
+        let configs: Vec<&S3Config<'a>> = self
+            .s3_configs
+            .iter()
+            .filter(|c| !c.is_deferred())
+            .collect();
+        let same_block = |a: &S3Config<'a>, b: &S3Config<'a>| match (a.block, b.block) {
+            (Some(x), Some(y)) => std::ptr::eq(x.block, y.block),
+            _ => false,
+        };
+        for (i, config) in configs.iter().enumerate() {
+            if present(config) {
+                continue;
+            }
+            let group: Vec<&S3Config<'a>> = configs
+                .iter()
+                .filter(|c| same_block(c, config))
+                .copied()
+                .collect();
+            let all_missing = group.len() > 1 && group.iter().all(|c| !present(c));
+            if !all_missing {
+                out.push(Missing {
+                    config,
+                    place: config.where_missing(),
+                });
+                continue;
+            }
+            // Report the whole group once, at its first configuration.
+            if configs[..i].iter().any(|c| same_block(c, config)) {
+                continue;
+            }
+            let names: Vec<String> = group
+                .iter()
+                .filter_map(|c| c.partial)
+                .map(|p| format!("`{}`", p.file_name()))
+                .collect();
+            out.push(Missing {
+                config,
+                place: format!("in the backend block or in any of {}", names.join(", ")),
+            });
+        }
+        out
+    }
+}

@@ -2,7 +2,7 @@
 //! block nor in a partial file; or the whole configuration is left to `terraform init`.
 
 use super::{rule_doc, Fixability, Rule};
-use crate::context::{ModuleContext, Sink};
+use crate::context::{Missing, ModuleContext, Sink};
 use crate::diagnostic::Severity;
 use crate::schema::S3_ARGUMENTS;
 
@@ -18,9 +18,9 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &ModuleContext, sink: &mut Sink) {
-    for config in &ctx.s3_configs {
+    for config in ctx.s3_configs.iter().filter(|c| c.is_deferred()) {
         let (file, span) = config.anchor();
-        if config.is_deferred() {
+        {
             sink.report(
                 &RULE,
                 file,
@@ -29,19 +29,13 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
             )
             .with_label("configured at init time")
             .with_help("commit the partial configuration next to the block (e.g. `prod.s3.tfbackend`, without secrets) so tfblint can lint it, or write the settings in the block");
-            continue;
         }
-        for required in S3_ARGUMENTS.iter().filter(|a| a.required) {
-            let name = required.name;
-            if config.get(name).is_some() {
-                continue;
-            }
-            sink.report(
-                &RULE,
-                file,
-                span.clone(),
-                format!("`{name}` is not set {}", config.where_missing()),
-            )
+    }
+    for required in S3_ARGUMENTS.iter().filter(|a| a.required) {
+        let name = required.name;
+        for Missing { config, place } in ctx.missing(|c| c.get(name).is_some()) {
+            let (file, span) = config.anchor();
+            sink.report(&RULE, file, span, format!("`{name}` is not set {place}"))
             .with_label(format!("missing `{name}`"))
             .with_help(format!(
                 "add `{name} = \"…\"`, unless every `terraform init` passes it (`-backend-config=\"{name}=…\"`); Terraform cannot start without it"

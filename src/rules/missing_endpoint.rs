@@ -1,7 +1,7 @@
 //! TFB201 missing-endpoint: without an endpoint, the state goes to AWS.
 
 use super::{rule_doc, Fixability, Rule};
-use crate::context::{ModuleContext, Sink};
+use crate::context::{Missing, ModuleContext, S3Config, Sink};
 use crate::diagnostic::Severity;
 use crate::value::Literal;
 
@@ -18,38 +18,41 @@ pub static RULE: Rule = Rule {
 const HELP: &str = "add `endpoints = { s3 = \"https://<region>.digitaloceanspaces.com\" }` (or your store's S3 URL)";
 
 fn check(ctx: &ModuleContext, sink: &mut Sink) {
+    // `endpoints` in any form counts as an attempt: written as a block, TFB207 reports it;
+    // as an object without `s3`, the second loop does; dynamic, TFB601 does.
+    let attempted = |c: &S3Config| {
+        c.endpoint().is_some()
+            || c.get("endpoints").is_some()
+            || c.block
+                .is_some_and(|b| b.block.body.get_blocks("endpoints").next().is_some())
+    };
+    for Missing { config, place } in ctx.missing(attempted) {
+        let (file, span) = config.anchor();
+        sink.report(
+            &RULE,
+            file,
+            span,
+            format!("no S3 endpoint is set {place}: the state would go to AWS S3"),
+        )
+        .with_label("missing `endpoints = { s3 = … }`")
+        .with_help(HELP);
+    }
     for config in ctx.s3_configs.iter().filter(|c| !c.is_deferred()) {
         if config.endpoint().is_some() {
             continue;
         }
-        match config.get("endpoints") {
-            // Written as an object without `s3`.
-            Some(arg) if matches!(arg.literal(), Literal::Object(_)) => {
-                sink.report(
-                    &RULE,
-                    arg.file,
-                    arg.value_span(),
-                    "`endpoints` has no `s3` key: the state would go to AWS S3",
-                )
-                .with_label("no `s3` here")
-                .with_help(HELP);
-            }
-            // Present but dynamic or of another type: other rules say what is wrong.
-            Some(_) => {}
-            None => {
-                let (file, span) = config.anchor();
-                sink.report(
-                    &RULE,
-                    file,
-                    span,
-                    format!(
-                        "no S3 endpoint is set {}: the state would go to AWS S3",
-                        config.where_missing()
-                    ),
-                )
-                .with_label("missing `endpoints = { s3 = … }`")
-                .with_help(HELP);
-            }
+        let Some(arg) = config.get("endpoints") else {
+            continue;
+        };
+        if matches!(arg.literal(), Literal::Object(_)) {
+            sink.report(
+                &RULE,
+                arg.file,
+                arg.value_span(),
+                "`endpoints` has no `s3` key: the state would go to AWS S3",
+            )
+            .with_label("no `s3` here")
+            .with_help(HELP);
         }
     }
 }

@@ -1,7 +1,7 @@
 //! TFB501 missing-lockfile: without `use_lockfile = true`, concurrent runs can corrupt state.
 
 use super::{rule_doc, Fixability, Rule};
-use crate::context::{ModuleContext, S3Config, Sink};
+use crate::context::{Missing, ModuleContext, S3Config, Sink};
 use crate::diagnostic::{Edit, Severity};
 use crate::fix::{self, edits, versions};
 use crate::source::SourceFile;
@@ -20,57 +20,48 @@ const HELP: &str =
     "add `use_lockfile = true` (Terraform 1.11 or later: set `required_version = \"~> 1.11\"`)";
 
 fn check(ctx: &ModuleContext, sink: &mut Sink) {
+    for Missing { config, place } in ctx.missing(|c| c.get("use_lockfile").is_some()) {
+        let (file, span) = config.anchor();
+        // A `dynamodb_table` beside it (on a store without DynamoDB) makes way for it.
+        let edit = dynamodb_table_here(config, file)
+            .map(|arg| edits::replace_argument(&arg, "use_lockfile", "true"))
+            .unwrap_or_else(|| edits::add_argument(config, "use_lockfile", "true"));
+        sink.report(
+            &RULE,
+            file,
+            span,
+            format!("state locking is off: `use_lockfile` is not set {place}"),
+        )
+        .with_label("no state locking")
+        .with_help(HELP)
+        .with_fix(lockfile_fix(ctx, file, "add `use_lockfile = true`", edit));
+    }
     for config in ctx.s3_configs.iter().filter(|c| !c.is_deferred()) {
-        match config.get("use_lockfile") {
-            None => {
-                let (file, span) = config.anchor();
-                // A `dynamodb_table` beside it (on a store without DynamoDB) makes way for it.
-                let edit = dynamodb_table_here(config, file)
-                    .map(|arg| edits::replace_argument(&arg, "use_lockfile", "true"))
-                    .unwrap_or_else(|| edits::add_argument(config, "use_lockfile", "true"));
-                sink.report(
-                    &RULE,
-                    file,
-                    span,
-                    format!(
-                        "state locking is off: `use_lockfile` is not set {}",
-                        config.where_missing()
-                    ),
-                )
-                .with_label("no state locking")
-                .with_help(HELP)
-                .with_fix(lockfile_fix(
-                    ctx,
-                    file,
-                    "add `use_lockfile = true`",
-                    edit,
-                ));
-            }
-            Some(arg) => {
-                let value = arg.literal();
-                if value.is_dynamic() || value.as_bool() == Some(true) {
-                    continue;
-                }
-                let edit = edits::replace_value(&arg, "true");
-                sink.report(
-                    &RULE,
-                    arg.file,
-                    arg.value_span(),
-                    format!(
-                        "state locking is off: `use_lockfile` is {}",
-                        value.describe()
-                    ),
-                )
-                .with_label("not true")
-                .with_help(HELP)
-                .with_fix(lockfile_fix(
-                    ctx,
-                    arg.file,
-                    "set `use_lockfile = true`",
-                    edit,
-                ));
-            }
+        let Some(arg) = config.get("use_lockfile") else {
+            continue;
+        };
+        let value = arg.literal();
+        if value.is_dynamic() || value.as_bool() == Some(true) {
+            continue;
         }
+        let edit = edits::replace_value(&arg, "true");
+        sink.report(
+            &RULE,
+            arg.file,
+            arg.value_span(),
+            format!(
+                "state locking is off: `use_lockfile` is {}",
+                value.describe()
+            ),
+        )
+        .with_label("not true")
+        .with_help(HELP)
+        .with_fix(lockfile_fix(
+            ctx,
+            arg.file,
+            "set `use_lockfile = true`",
+            edit,
+        ));
     }
 }
 

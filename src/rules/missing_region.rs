@@ -1,7 +1,7 @@
 //! TFB303 missing-region: the AWS SDK needs a region even when the store ignores it.
 
 use super::{rule_doc, Fixability, Rule};
-use crate::context::{ModuleContext, Sink};
+use crate::context::{Missing, ModuleContext, Sink};
 use crate::diagnostic::Severity;
 use crate::fix::{self, edits};
 use crate::schema::SPACES_SIGNING_REGION;
@@ -17,16 +17,13 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &ModuleContext, sink: &mut Sink) {
-    for config in ctx.s3_configs.iter().filter(|c| !c.is_deferred()) {
-        if config.get("region").is_some() {
-            continue;
-        }
+    for Missing { config, place } in ctx.missing(|c| c.get("region").is_some()) {
         let (file, span) = config.anchor();
         sink.report(
             &RULE,
             file,
             span,
-            format!("`region` is not set {}", config.where_missing()),
+            format!("`region` is not set {place}"),
         )
         .with_label("missing `region`")
         .with_help(format!(

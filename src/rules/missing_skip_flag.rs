@@ -1,7 +1,7 @@
 //! TFB301 missing-skip-flag: one of the five AWS-only checks is left on.
 
 use super::{rule_doc, Fixability, Rule};
-use crate::context::{ModuleContext, Sink};
+use crate::context::{Missing, ModuleContext, Sink};
 use crate::diagnostic::Severity;
 use crate::fix::{self, edits};
 use crate::schema::SKIP_FLAGS;
@@ -17,24 +17,16 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &ModuleContext, sink: &mut Sink) {
-    for config in ctx.s3_configs.iter().filter(|c| !c.is_deferred()) {
-        for &(flag, why) in SKIP_FLAGS {
-            if config.get(flag).is_some() {
-                continue;
-            }
+    for &(flag, why) in SKIP_FLAGS {
+        for Missing { config, place } in ctx.missing(|c| c.get(flag).is_some()) {
             let (file, span) = config.anchor();
-            sink.report(
-                &RULE,
-                file,
-                span,
-                format!("`{flag}` is not set {}", config.where_missing()),
-            )
-            .with_label(format!("missing `{flag} = true`"))
-            .with_help(format!("add `{flag} = true`: {why}"))
-            .with_fix(fix::safe(
-                format!("add `{flag} = true`"),
-                vec![edits::add_argument(config, flag, "true")],
-            ));
+            sink.report(&RULE, file, span, format!("`{flag}` is not set {place}"))
+                .with_label(format!("missing `{flag} = true`"))
+                .with_help(format!("add `{flag} = true`: {why}"))
+                .with_fix(fix::safe(
+                    format!("add `{flag} = true`"),
+                    vec![edits::add_argument(config, flag, "true")],
+                ));
         }
     }
 }
