@@ -144,7 +144,10 @@ fn run(cli: Cli) -> Result<u8, String> {
             color: cli.color.resolve(),
         },
     );
-    print_out(&output);
+    // When every path failed there is nothing to report: only the errors are printed.
+    if !discovery.modules.is_empty() || discovery.errors.is_empty() {
+        print_out(&output);
+    }
     for error in &discovery.errors {
         eprintln!("tfblint: error: {error}");
     }

@@ -67,10 +67,14 @@ impl LineIndex {
 
     /// 1-based line and 1-based column (in characters) of a byte offset. Offsets past the
     /// end or inside a character are clamped to the nearest character boundary before them.
+    /// A byte order mark at the start of the file is not a column: editors do not show it.
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let offset = floor_char_boundary(text, offset);
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.starts[line];
+        let mut start = self.starts[line];
+        if start == 0 && text.starts_with(BOM) && offset >= BOM.len() {
+            start = BOM.len();
+        }
         Position {
             line: line + 1,
             column: text[start..offset].chars().count() + 1,
@@ -173,17 +177,20 @@ impl SourceFile {
 
 const BOM: &str = "\u{feff}";
 
+/// The TFB001 message for a file of `len` bytes, over [`MAX_FILE_BYTES`].
+pub fn too_large_message(len: u64) -> String {
+    format!(
+        "file is {len} bytes, over the {} MiB limit; not parsed",
+        MAX_FILE_BYTES / (1024 * 1024)
+    )
+}
+
 fn decode_and_parse(bytes: Vec<u8>) -> (String, Result<Body, ParseFailure>) {
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        let message = format!(
-            "file is {} bytes, over the {} MiB limit; not parsed",
-            bytes.len(),
-            MAX_FILE_BYTES / (1024 * 1024)
-        );
         return (
             String::new(),
             Err(ParseFailure {
-                message,
+                message: too_large_message(bytes.len() as u64),
                 span: 0..0,
             }),
         );
@@ -269,6 +276,11 @@ mod tests {
         let attr = body.get_attribute("a").unwrap();
         use hcl_edit::Span;
         assert_eq!(&text[attr.span().unwrap()], "a = 1");
+        // And it is no column: `a` is at 1:1, `1` at 1:5.
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.position(text, 3), Position { line: 1, column: 1 });
+        assert_eq!(idx.position(text, 7), Position { line: 1, column: 5 });
+        assert_eq!(idx.position(text, 0), Position { line: 1, column: 1 });
     }
 
     #[test]

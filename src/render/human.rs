@@ -1,17 +1,59 @@
 //! miette's graphical report: code, a label on the exact span, help, and a link to the docs.
 
+use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 
 use super::HumanOptions;
 use crate::diagnostic::{Diagnostic, Report, Severity};
+use crate::source::LineIndex;
 
 /// A diagnostic as miette sees it.
 struct View<'a> {
     d: &'a Diagnostic,
-    source: NamedSource<Arc<str>>,
+    source: Source<'a>,
+}
+
+/// A file's (masked) text whose line and column numbers miette reads as every other format
+/// counts them: lines end at `\n`, columns count characters, a leading BOM is no column.
+/// (miette itself counts columns in bytes and also breaks lines at a lone `\r`.)
+struct Source<'a> {
+    name: &'a str,
+    text: &'a str,
+    lines: &'a LineIndex,
+    d: &'a Diagnostic,
+}
+
+impl SourceCode for Source<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let inner = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        let at = inner.span().offset();
+        // The diagnostic's own start was computed on the unmasked text: it is the truth.
+        let position = if at == self.d.span.start {
+            self.d.start
+        } else {
+            self.lines.position(self.text, at)
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.to_string(),
+            inner.data(),
+            *inner.span(),
+            position.line - 1,
+            position.column - 1,
+            inner.line_count(),
+        )))
+    }
 }
 
 impl fmt::Debug for View<'_> {
@@ -74,13 +116,23 @@ pub fn render(report: &Report, options: HumanOptions) -> String {
         .with_links(false)
         .with_width(100)
         .with_context_lines(1);
-    let empty: Arc<str> = Arc::from("");
+    let empty = LineIndex::new("");
+    let lines: BTreeMap<&str, LineIndex> = report
+        .sources
+        .iter()
+        .map(|(file, text)| (file.as_str(), LineIndex::new(text)))
+        .collect();
     let mut out = String::new();
     for d in &report.diagnostics {
-        let text = report.sources.get(&d.file).unwrap_or(&empty);
+        let text = report.sources.get(&d.file).map_or("", |t| &**t);
         let view = View {
             d,
-            source: NamedSource::new(&d.file, Arc::clone(text)),
+            source: Source {
+                name: &d.file,
+                text,
+                lines: lines.get(d.file.as_str()).unwrap_or(&empty),
+                d,
+            },
         };
         if handler.render_report(&mut out, &view).is_err() {
             // Rendering into a String cannot fail; keep the finding visible regardless.
