@@ -213,7 +213,10 @@ pub fn secret_text_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut ranges = Vec::new();
     for name in crate::context::SECRET_ARGUMENTS {
         for at in memchr::memmem::find_iter(bytes, name.as_bytes()) {
-            let quoted = at > 0 && bytes[at - 1] == b'"';
+            let mut i = at + name.len();
+            // `"token" = …`, or a bare `token = …` (after anything but an identifier's
+            // character, a quote included: `x = "token = "…` still masks).
+            let quoted = at > 0 && bytes[at - 1] == b'"' && bytes.get(i) == Some(&b'"');
             let before = if quoted {
                 at.checked_sub(2)
             } else {
@@ -222,11 +225,7 @@ pub fn secret_text_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
             if before.is_some_and(|i| is_ident(bytes[i])) {
                 continue;
             }
-            let mut i = at + name.len();
             if quoted {
-                if bytes.get(i) != Some(&b'"') {
-                    continue;
-                }
                 i += 1;
             } else if bytes.get(i).is_some_and(|&b| is_ident(b)) {
                 continue;
@@ -344,6 +343,11 @@ mod tests {
         assert_eq!(
             masked("access_key = \"abc\nx = 1"),
             "access_key = \"***\nx = 1"
+        );
+        // Found by fuzzing: a quote before the name that does not quote it.
+        assert_eq!(
+            masked("= \"token = \"dop_v1_x\" \"web\""),
+            "= \"token = \"********\" \"web\""
         );
         assert_eq!(
             masked("token = <<-EOT\n  abc\r\n  EOT\nx = 1\n"),
