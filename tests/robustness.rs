@@ -321,6 +321,15 @@ fn a_50_mb_file_is_refused_quickly_without_being_read() {
         )
     );
     assert!(elapsed < Duration::from_secs(10), "took {elapsed:?}");
+    // Named on the command line: the same finding (it is readable, just too big to parse).
+    let (code, out) = compact(dir.path(), &["huge.tf"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.ends_with(
+            "huge.tf:1:1: error[TFB001] file is 52428800 bytes, over the 16 MiB limit; not parsed\n"
+        ),
+        "{out}"
+    );
 
     // Refused by its size: nothing is read, so memory stays bounded.
     match tfblint::lint::read_limited(&path) {
@@ -822,4 +831,28 @@ fn a_nonexistent_path_beside_good_ones_is_an_error_and_the_rest_completes() {
         "tfblint: error: missing: no such file or directory\n\
          tfblint: error: gone.tf: no such file or directory\n"
     );
+}
+
+/// Linux only: other systems' file systems may refuse such names.
+#[cfg(target_os = "linux")]
+#[test]
+fn file_names_with_a_line_break_or_invalid_utf8_keep_one_line_per_finding() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "b\nc.tf", good_with_bad_flag());
+    let invalid = dir.path().join(OsStr::from_bytes(b"a\xff.tf"));
+    fs::write(invalid, good_with_bad_flag()).unwrap();
+    let (code, out) = compact(dir.path(), &["."]);
+    assert_eq!(
+        (code, out),
+        (
+            1,
+            format!("a\u{fffd}.tf:13:35: {BAD_FLAG}\nb\\nc.tf:13:35: {BAD_FLAG}\n")
+        )
+    );
+    // The JSON format keeps the name as it is (decoded lossily when it is not UTF-8).
+    let (_, found) = json(dir.path(), &["."]);
+    let files: Vec<&str> = found.iter().map(|f| f.file.as_str()).collect();
+    assert_eq!(files, ["a\u{fffd}.tf", "b\nc.tf"]);
 }
