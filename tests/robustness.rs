@@ -856,3 +856,39 @@ fn file_names_with_a_line_break_or_invalid_utf8_keep_one_line_per_finding() {
     let files: Vec<&str> = found.iter().map(|f| f.file.as_str()).collect();
     assert_eq!(files, ["a\u{fffd}.tf", "b\nc.tf"]);
 }
+
+// ---- Output ----------------------------------------------------------------------------------
+
+/// Linux only: writes to `/dev/full` fail with "No space left on device".
+#[cfg(target_os = "linux")]
+#[test]
+fn output_that_cannot_be_written_is_an_error_not_a_silent_loss_or_a_panic() {
+    use std::process::Stdio;
+    let full = || Stdio::from(fs::File::options().write(true).open("/dev/full").unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "main.tf", good_with_bad_flag());
+
+    let tfblint = || {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tfblint"));
+        cmd.current_dir(dir.path());
+        cmd
+    };
+    let out = tfblint()
+        .args(["--format", "json", "."])
+        .stdout(full())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "tfblint: error: cannot write the output: No space left on device (os error 28)\n"
+    );
+
+    // An error message that cannot be written: still exit 2, not a panic (101).
+    let out = tfblint()
+        .args(["missing.tf"])
+        .stderr(full())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
