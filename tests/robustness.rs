@@ -660,6 +660,13 @@ fn symlinks_are_never_followed_while_walking() {
     let summary = run(&root, &["."]).stdout;
     assert_eq!(summary, "No problems found (1 file in 1 module checked).\n");
 
+    // A directory named like a file is a directory, even named on the command line.
+    let out = run(&root, &["mod/x.tf"]);
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (0, "No problems found (0 files in 0 modules checked).\n")
+    );
+
     // A named file brings its directory's regular files only.
     let out = run(&root, &["mod/main.tf"]);
     assert_eq!(
@@ -891,4 +898,43 @@ fn output_that_cannot_be_written_is_an_error_not_a_silent_loss_or_a_panic() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn snippets_never_print_control_characters_or_bidi_overrides() {
+    let dir = tempfile::tempdir().unwrap();
+    // An escape sequence and a right-to-left override in a string, then a syntax error.
+    write(
+        dir.path(),
+        "a.tf",
+        "locals {\n  a = \"\u{1b}[31mred\u{1b}[0m \u{202e}evil\u{7}\" x\n}\n",
+    );
+    // Lone carriage returns are no line breaks (HCL rejects them).
+    write(
+        dir.path(),
+        "b.tf",
+        "terraform {\r  backend \"s3\" {\r  }\r}\r",
+    );
+    let (code, out) = compact(dir.path(), &["."]);
+    assert_eq!(
+        (code, out.as_str()),
+        (
+            1,
+            "a.tf:2:29: error[TFB001] expected newline or eof\n\
+             b.tf:1:12: error[TFB001] invalid block body; expected `}`, newline or identifier\n"
+        )
+    );
+    let human = run(dir.path(), &["--color", "never", "."]).stdout;
+    for c in ['\u{1b}', '\u{202e}', '\u{7}', '\r'] {
+        assert!(!human.contains(c), "{c:?} printed:\n{human}");
+    }
+    // Replaced one for one, so the snippet's lines and the label's place stay right.
+    assert!(
+        human.contains(" 2 │   a = \"?[31mred?[0m \u{fffd}evil?\" x\n"),
+        "{human}"
+    );
+    assert!(
+        human.contains(" 1 │ terraform {?  backend \"s3\" {?  }?}?\n"),
+        "{human}"
+    );
 }

@@ -1,5 +1,6 @@
 //! miette's graphical report: code, a label on the exact span, help, and a link to the docs.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -116,21 +117,25 @@ pub fn render(report: &Report, options: HumanOptions) -> String {
         .with_links(false)
         .with_width(100)
         .with_context_lines(1);
-    let empty = LineIndex::new("");
-    let lines: BTreeMap<&str, LineIndex> = report
+    let empty = (Cow::Borrowed(""), LineIndex::new(""));
+    let texts: BTreeMap<&str, (Cow<str>, LineIndex)> = report
         .sources
         .iter()
-        .map(|(file, text)| (file.as_str(), LineIndex::new(text)))
+        .map(|(file, text)| {
+            let text = printable(text);
+            let lines = LineIndex::new(&text);
+            (file.as_str(), (text, lines))
+        })
         .collect();
     let mut out = String::new();
     for d in &report.diagnostics {
-        let text = report.sources.get(&d.file).map_or("", |t| &**t);
+        let (text, lines) = texts.get(d.file.as_str()).unwrap_or(&empty);
         let view = View {
             d,
             source: Source {
                 name: &d.file,
                 text,
-                lines: lines.get(d.file.as_str()).unwrap_or(&empty),
+                lines,
                 d,
             },
         };
@@ -145,6 +150,31 @@ pub fn render(report: &Report, options: HumanOptions) -> String {
     }
     out.push_str(&summary_line(report));
     out
+}
+
+/// The text as snippets may show it on a terminal: every control character (a lone carriage
+/// return, an escape sequence's ESC, C1 controls) and every bidirectional-override character
+/// replaced by a visible one of the same length in bytes, so that spans, lines and columns
+/// stay valid. Line feeds, tabs and the carriage return of a CRLF are kept.
+fn printable(text: &str) -> Cow<'_, str> {
+    let replace = |i: usize, c: char| match c {
+        '\n' | '\t' => None,
+        '\r' if text[i + 1..].starts_with('\n') => None,
+        '\0'..='\x1f' | '\x7f' => Some('?'),
+        '\u{80}'..='\u{9f}' => Some('¿'),
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => Some('\u{fffd}'),
+        _ => None,
+    };
+    if !text.char_indices().any(|(i, c)| replace(i, c).is_some()) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        let shown = replace(i, c).unwrap_or(c);
+        debug_assert_eq!(shown.len_utf8(), c.len_utf8());
+        out.push(shown);
+    }
+    Cow::Owned(out)
 }
 
 fn plural(n: usize, word: &str) -> String {
