@@ -160,7 +160,7 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
-            eprintln!("tfblint: error: {message}");
+            print_error(&message);
             ExitCode::from(exit::ERROR)
         }
     }
@@ -169,13 +169,13 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<u8, String> {
     match &cli.command {
         Some(Command::Rules) => {
-            print_out(&rules_table());
+            print_out(&rules_table())?;
             return Ok(exit::CLEAN);
         }
         Some(Command::Rule { code }) => {
             let rule = rules::by_code(code)
                 .ok_or_else(|| format!("unknown rule `{code}` (`tfblint rules` lists them)"))?;
-            print_out(rule.doc);
+            print_out(rule.doc)?;
             return Ok(exit::CLEAN);
         }
         None => {}
@@ -237,10 +237,16 @@ fn run(cli: Cli) -> Result<u8, String> {
             color: cli.color.resolve(),
         },
     );
-    print_out(&output);
+    // When every path failed there is nothing to report: only the errors are printed.
+    let written = if !discovery.modules.is_empty() || discovery.errors.is_empty() {
+        print_out(&output)
+    } else {
+        Ok(())
+    };
     for error in &discovery.errors {
-        eprintln!("tfblint: error: {error}");
+        print_error(error);
     }
+    written?;
     if !discovery.errors.is_empty() {
         return Ok(exit::ERROR);
     }
@@ -331,10 +337,23 @@ fn rules_table() -> String {
     out
 }
 
-/// Writes to stdout, treating a closed pipe (`tfblint | head`) as success.
-pub(crate) fn print_out(text: &str) {
+/// Writes one `tfblint: error: …` line to stderr; unlike `eprintln!`, never panics when
+/// stderr cannot be written.
+pub(crate) fn print_error(message: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "tfblint: error: {message}");
+}
+
+/// Writes to stdout, treating a closed pipe (`tfblint | head`) as success. Any other
+/// failure (a full disk) is an I/O error: output must not be lost silently.
+pub(crate) fn print_out(text: &str) -> Result<(), String> {
     let mut stdout = std::io::stdout().lock();
-    let _ = stdout
+    match stdout
         .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush());
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write the output: {e}"))
+        }
+        _ => Ok(()),
+    }
 }

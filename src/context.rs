@@ -5,6 +5,7 @@
 //! configurations Terraform would build from them (the block alone, or the block with each
 //! partial file laid over it).
 
+use std::collections::HashSet;
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -344,13 +345,13 @@ impl<'a> ModuleContext<'a> {
     /// Every s3 argument of the module once: those of each s3 block, then of each partial
     /// file that belongs to an s3 configuration.
     pub fn s3_arguments(&self) -> Vec<Arg<'a>> {
-        let mut seen_blocks: Vec<*const Block> = Vec::new();
-        let mut seen_partials: Vec<*const SourceFile> = Vec::new();
+        // Sets, not lists: a file of thousands of backend blocks must not take quadratic time.
+        let mut seen_blocks: HashSet<*const Block> = HashSet::new();
+        let mut seen_partials: HashSet<*const SourceFile> = HashSet::new();
         let mut out = Vec::new();
         for config in &self.s3_configs {
             if let Some(b) = config.block {
-                if !seen_blocks.contains(&(b.block as *const Block)) {
-                    seen_blocks.push(b.block);
+                if seen_blocks.insert(b.block) {
                     out.extend(
                         b.block
                             .body
@@ -360,8 +361,7 @@ impl<'a> ModuleContext<'a> {
                 }
             }
             if let Some(p) = config.partial {
-                if !seen_partials.contains(&(p as *const SourceFile)) {
-                    seen_partials.push(p);
+                if seen_partials.insert(p) {
                     out.extend(
                         p.body()
                             .into_iter()

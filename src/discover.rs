@@ -44,27 +44,47 @@ pub struct Walker<'a> {
 }
 
 impl Walker<'_> {
+    /// Finds the files of every path. A path that cannot be linted (nonexistent, not a
+    /// directory or regular file, unreadable) is recorded in [`Discovery::errors`] and the
+    /// other paths are still discovered.
     pub fn discover(&self, paths: &[PathBuf]) -> Result<Discovery, PathError> {
         let mut found = Discovery::default();
         for path in paths {
             if self.is_excluded_by_name(path) {
                 continue;
             }
-            let meta = std::fs::metadata(path)
-                .map_err(|e| PathError(format!("{}: {}", path.display(), io_reason(&e))))?;
-            if meta.is_dir() {
-                self.walk(path, &mut found);
-            } else {
-                let dir = match path.parent() {
-                    Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-                    _ => PathBuf::from("."),
-                };
-                let kind = FileKind::for_named_file(path);
-                self.add(&mut found, &dir, path.clone(), kind);
-                self.add_siblings(&mut found, &dir);
+            if let Err(reason) = self.discover_path(path, &mut found) {
+                found.errors.push(format!("{}: {reason}", path.display()));
             }
         }
         Ok(found)
+    }
+
+    fn discover_path(&self, path: &Path, found: &mut Discovery) -> Result<(), String> {
+        // A path named on the command line is taken as given: a symlink is resolved.
+        let meta = std::fs::metadata(path).map_err(|e| io_reason(&e))?;
+        if meta.is_dir() {
+            self.walk(path, found);
+            return Ok(());
+        }
+        // A FIFO, socket or device is no configuration (and reading it could block); a file
+        // named on the command line that cannot be opened is an I/O error, not a finding.
+        let not_regular = || "not a regular file".to_string();
+        if !meta.is_file() {
+            return Err(not_regular());
+        }
+        let file = crate::lint::open_nonblocking(path).map_err(|e| io_reason(&e))?;
+        if !file.metadata().map_err(|e| io_reason(&e))?.is_file() {
+            return Err(not_regular());
+        }
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let kind = FileKind::for_named_file(path);
+        self.add(found, &dir, path.to_path_buf(), kind);
+        self.add_siblings(found, &dir);
+        Ok(())
     }
 
     /// Adds a file whose text comes from stdin: it need not exist, and its directory's other
@@ -165,17 +185,33 @@ impl Walker<'_> {
                 key
             }
         };
+        // Under the directory's canonical path, so `mod` and a symlink to it, or `mod/x.tf`
+        // and `mod/../mod/x.tf`, are one file.
+        let file_key = match path.file_name() {
+            Some(name) => key.join(name),
+            None => absolute(self.cwd, &path),
+        };
         let module = found.modules.entry(key).or_insert_with(|| ModuleFiles {
             dir: dir.to_path_buf(),
             files: BTreeMap::new(),
         });
-        let file_key = absolute(self.cwd, &path);
         module.files.entry(file_key).or_insert_with(|| FileEntry {
             display: display_path(self.cwd, &path),
             path,
             kind,
         });
     }
+}
+
+/// The key of a file in [`ModuleFiles::files`]: its directory's canonical path joined with
+/// its name (a symlink to the file itself is not resolved), or `None` when the directory
+/// does not exist.
+pub fn canonical_file_key(path: &Path) -> Option<PathBuf> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    Some(std::fs::canonicalize(dir).ok()?.join(path.file_name()?))
 }
 
 pub fn io_reason(err: &std::io::Error) -> String {

@@ -58,7 +58,7 @@ pub fn run(
 
     if cli.diff {
         let diff: String = writable.iter().map(|f| f.diff()).collect();
-        print_out(&diff);
+        print_out(&diff)?;
         eprintln!("{}", count_line("would fix", fixed, writable.len(), None));
         report_errors(&errors);
         return Ok(if !errors.is_empty() {
@@ -80,7 +80,7 @@ pub fn run(
                 .map(|o| String::from_utf8_lossy(&o.bytes).into_owned())
                 .unwrap_or_default(),
         };
-        print_out(&text);
+        print_out(&text)?;
         let mut rest: Vec<Override> = overrides.to_vec();
         for o in rest.iter_mut().filter(|o| o.path == stdin_path) {
             o.bytes = text.clone().into_bytes();
@@ -118,7 +118,7 @@ pub fn run(
             color: cli.color_resolved(),
         },
     );
-    print_out(&output);
+    print_out(&output)?;
     let summary = count_line(
         "fixed",
         fixed,
@@ -126,7 +126,7 @@ pub fn run(
         Some(report.diagnostics.len()),
     );
     if cli.format == Format::Human {
-        print_out(&format!("{summary}\n"));
+        print_out(&format!("{summary}\n"))?;
     } else {
         eprintln!("{summary}");
     }
@@ -156,6 +156,6 @@ fn count_line(verb: &str, fixed: usize, files: usize, remaining: Option<usize>) 
 
 fn report_errors(errors: &[String]) {
     for error in errors {
-        eprintln!("tfblint: error: {error}");
+        crate::cli::print_error(error);
     }
 }

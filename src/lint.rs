@@ -11,7 +11,7 @@ use crate::context::{Module, ModuleContext, Settings, Sink};
 use crate::diagnostic::{Diagnostic, Report};
 use crate::discover::{io_reason, FileEntry, ModuleFiles};
 use crate::rules::{self, pipeline};
-use crate::source::{ParseMode, SourceFile};
+use crate::source::{too_large_message, ParseMode, SourceFile, MAX_FILE_BYTES};
 use crate::suppress;
 
 /// What a run is asked to do, beyond which files: the configuration with flags laid over.
@@ -37,6 +37,15 @@ impl Options {
             cwd,
             parse_mode: ParseMode::Prefilter,
         }
+    }
+}
+
+/// Every rule at its default severity, relative to the current directory: what a run with no
+/// configuration and no flags does.
+impl Default for Options {
+    fn default() -> Self {
+        let cwd = PathBuf::from(".");
+        Options::new(Config::default_in(&cwd), cwd)
     }
 }
 
@@ -76,32 +85,76 @@ fn read_entry(
     mode: ParseMode,
 ) -> SourceFile {
     let (path, display, kind) = (entry.path.clone(), entry.display.clone(), entry.kind);
-    if let Some(o) = overrides.iter().find(|o| o.path == abs) {
+    let is_this = |o: &&Override| {
+        o.path == abs || crate::discover::canonical_file_key(&o.path).as_deref() == Some(abs)
+    };
+    if let Some(o) = overrides.iter().find(is_this) {
         return SourceFile::from_bytes_with(path, display, kind, o.bytes.clone(), mode);
     }
     match read_limited(&entry.path) {
         Ok(bytes) => SourceFile::from_bytes_with(path, display, kind, bytes, mode),
-        Err(err) => {
+        Err(ReadError::TooLarge(len)) => {
+            SourceFile::unreadable(path, display, kind, too_large_message(len))
+        }
+        Err(ReadError::Io(err)) => {
             let message = format!("cannot read file: {}", io_reason(&err));
             SourceFile::unreadable(path, display, kind, message)
         }
     }
 }
 
-/// Reads a regular file, refusing (without reading) anything that is not one, so a FIFO
-/// named `x.tf` can never block the run.
-fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
-    use std::io::Read;
-    let meta = std::fs::metadata(path)?;
-    if !meta.is_file() {
-        return Err(std::io::Error::other("not a regular file"));
+/// Why [`read_limited`] returned no bytes.
+#[derive(Debug)]
+pub enum ReadError {
+    /// Over [`MAX_FILE_BYTES`]: the file's size (at least), unread.
+    TooLarge(u64),
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for ReadError {
+    fn from(err: std::io::Error) -> Self {
+        ReadError::Io(err)
     }
-    let file = std::fs::File::open(path)?;
-    let mut bytes = Vec::with_capacity(meta.len().min(crate::source::MAX_FILE_BYTES) as usize + 1);
-    // Read one byte past the limit so an oversized file is recognised without reading it all.
-    file.take(crate::source::MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)?;
+}
+
+/// Reads a regular file of at most [`MAX_FILE_BYTES`], refusing (without reading) anything
+/// that is not a regular file, so a FIFO named `x.tf` can never block the run.
+///
+/// The file is opened non-blocking and checked through its handle, so a FIFO that replaced
+/// the file after it was found cannot block either. Memory stays bounded: an oversized file
+/// is refused by its size, and at most `MAX_FILE_BYTES + 1` bytes are ever read.
+pub fn read_limited(path: &Path) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let file = open_nonblocking(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file").into());
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    // Read one byte past the limit: a file that grew since `metadata` is still caught.
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
     Ok(bytes)
+}
+
+/// Opens a file for reading without blocking, even if it is a FIFO.
+#[cfg(unix)]
+pub(crate) fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+pub(crate) fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
 }
 
 /// Runs every enabled rule over one module, then applies per-file ignores, suppression
@@ -166,7 +219,8 @@ pub fn lint_module(module: &Module, options: &Options) -> ModuleOutcome {
             let ranges = secrets
                 .iter()
                 .filter(|(sf, _)| std::ptr::eq(*sf, f))
-                .map(|(_, r)| r.clone());
+                .map(|(_, r)| r.clone())
+                .chain(secret_text_ranges(&f.text));
             (f.display.clone(), mask(&f.text, ranges))
         })
         .collect();
@@ -178,7 +232,7 @@ pub fn lint_module(module: &Module, options: &Options) -> ModuleOutcome {
 }
 
 /// Replaces every character in `ranges` with `*`, byte for byte, so that offsets and char
-/// boundaries stay valid.
+/// boundaries stay valid. Line breaks are kept, so line numbers stay valid too.
 pub fn mask(text: &Arc<str>, ranges: impl Iterator<Item = std::ops::Range<usize>>) -> Arc<str> {
     let mut ranges = ranges.peekable();
     if ranges.peek().is_none() {
@@ -188,7 +242,9 @@ pub fn mask(text: &Arc<str>, ranges: impl Iterator<Item = std::ops::Range<usize>
     for range in ranges {
         let end = range.end.min(bytes.len());
         for b in &mut bytes[range.start.min(end)..end] {
-            *b = b'*';
+            if !matches!(*b, b'\n' | b'\r') {
+                *b = b'*';
+            }
         }
     }
     // Masking whole multi-byte characters byte by byte keeps UTF-8 valid only if ranges start
@@ -199,7 +255,106 @@ pub fn mask(text: &Arc<str>, ranges: impl Iterator<Item = std::ops::Range<usize>
     }
 }
 
-/// Lints every module in parallel and merges the results deterministically.
+/// The byte ranges of values written as `access_key = "…"`, `secret_key`, `token` or
+/// `sse_customer_key` (also as `"token" = …` or `token: …`, as a quoted string or a heredoc)
+/// anywhere in `text`, found without parsing: for masking, including in files that do not
+/// parse and in blocks the rules do not look at. Never spans a line break.
+pub fn secret_text_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    let skip_blanks = |mut i: usize| {
+        while i < bytes.len() && matches!(bytes[i], b' ' | b'\t') {
+            i += 1;
+        }
+        i
+    };
+    let mut ranges = Vec::new();
+    let names = crate::schema::CREDENTIAL_ARGUMENTS
+        .iter()
+        .chain(crate::secrets::PROVIDER_SECRET_ARGUMENTS)
+        .map(|(name, _)| name);
+    for name in names {
+        for at in memchr::memmem::find_iter(bytes, name.as_bytes()) {
+            let mut i = at + name.len();
+            // `"token" = …`, or a bare `token = …` (after anything but an identifier's
+            // character, a quote included: `x = "token = "…` still masks).
+            let quoted = at > 0 && bytes[at - 1] == b'"' && bytes.get(i) == Some(&b'"');
+            let before = if quoted {
+                at.checked_sub(2)
+            } else {
+                at.checked_sub(1)
+            };
+            if before.is_some_and(|i| is_ident(bytes[i])) {
+                continue;
+            }
+            if quoted {
+                i += 1;
+            } else if bytes.get(i).is_some_and(|&b| is_ident(b)) {
+                continue;
+            }
+            i = skip_blanks(i);
+            match bytes.get(i) {
+                Some(b'=') if bytes.get(i + 1) != Some(&b'=') => {}
+                Some(b':') => {}
+                _ => continue,
+            }
+            i = skip_blanks(i + 1);
+            if bytes.get(i) == Some(&b'"') {
+                let start = i + 1;
+                let mut end = start;
+                while end < bytes.len() && !matches!(bytes[end], b'"' | b'\n' | b'\r') {
+                    end += if bytes[end] == b'\\' { 2 } else { 1 };
+                }
+                let end = end.min(bytes.len());
+                if end > start {
+                    ranges.push(start..end);
+                }
+            } else if bytes[i..].starts_with(b"<<") {
+                ranges.extend(heredoc_lines(text, i + 2));
+            }
+        }
+    }
+    ranges
+}
+
+/// The content lines of a heredoc whose `<<` ends at `i`: up to its closing delimiter line.
+fn heredoc_lines(text: &str, mut i: usize) -> Vec<std::ops::Range<usize>> {
+    let bytes = text.as_bytes();
+    if bytes.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    let start = i;
+    while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
+        i += 1;
+    }
+    let delimiter = &text[start..i];
+    let Some(newline) = memchr::memchr(b'\n', &bytes[i..]) else {
+        return Vec::new();
+    };
+    if delimiter.is_empty() || !text[i..i + newline].trim().is_empty() {
+        return Vec::new();
+    }
+    let mut lines = Vec::new();
+    let mut line_start = i + newline + 1;
+    while line_start < bytes.len() {
+        let line_end =
+            memchr::memchr(b'\n', &bytes[line_start..]).map_or(bytes.len(), |n| line_start + n);
+        if text[line_start..line_end].trim() == delimiter {
+            break;
+        }
+        lines.push(line_start..line_end);
+        line_start = line_end + 1;
+    }
+    lines
+}
+
+/// Stack size of the threads that parse, check and drop modules. hcl-edit rejects input
+/// nested deeper than 64 levels, but 63 nested `for` expressions still need about 2 MiB of
+/// stack in a debug build (0.6 MiB optimised): rayon's default of 2 MiB is not enough.
+pub const WORKER_STACK_BYTES: usize = 16 * 1024 * 1024;
+
+/// Lints every module in parallel and merges the results deterministically. The work runs on
+/// threads with [`WORKER_STACK_BYTES`] of stack, whatever thread calls this.
 pub fn run(
     modules: &BTreeMap<PathBuf, ModuleFiles>,
     overrides: &[Override],
@@ -209,14 +364,31 @@ pub fn run(
         let module = load_module(files, overrides, options.parse_mode);
         lint_module(&module, options)
     };
-    // One module (an editor's save, a pre-commit run on one directory): no thread pool to start.
+    // Parsing and dropping deeply nested input needs more stack than a default thread has:
+    // every module is linted on a thread with WORKER_STACK_BYTES of stack. One module (an
+    // editor's save, a pre-commit run on one directory) gets one scoped thread, not a pool.
     let outcomes: Vec<ModuleOutcome> = if modules.len() <= 1 {
-        modules.values().map(lint_one).collect()
+        std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .stack_size(WORKER_STACK_BYTES)
+                .spawn_scoped(scope, || modules.values().map(lint_one).collect())
+                .map(|handle| {
+                    handle
+                        .join()
+                        .unwrap_or_else(|e| std::panic::resume_unwind(e))
+                })
+                .unwrap_or_else(|_| modules.values().map(lint_one).collect())
+        })
     } else {
-        modules
-            .par_iter()
-            .map(|(_, files)| lint_one(files))
-            .collect()
+        let pool = rayon::ThreadPoolBuilder::new()
+            .stack_size(WORKER_STACK_BYTES)
+            .thread_name(|i| format!("tfblint-{i}"))
+            .build();
+        match pool {
+            Ok(pool) => pool.install(|| modules.par_iter().map(|(_, f)| lint_one(f)).collect()),
+            // No threads to be had: lint on this one.
+            Err(_) => modules.values().map(lint_one).collect(),
+        }
     };
     let files = outcomes.iter().map(|o| o.files).sum();
     let mut diagnostics = Vec::new();
@@ -313,4 +485,57 @@ fn apply_suppressions(
         .into_iter()
         .filter(|d| rules::by_code(d.code).is_some_and(|r| config.is_enabled(r)))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn masked(text: &str) -> String {
+        mask(&Arc::from(text), secret_text_ranges(text).into_iter()).to_string()
+    }
+
+    #[test]
+    fn secret_named_values_are_masked_anywhere_in_the_text() {
+        assert_eq!(
+            masked("provider \"do\" {\n  token = \"dop_v1_abc\"\n}\n"),
+            "provider \"do\" {\n  token = \"**********\"\n}\n"
+        );
+        // Quoted keys, colons, escapes, an unterminated string, a heredoc.
+        assert_eq!(
+            masked("{ \"secret_key\": \"a\\\"b\" }"),
+            "{ \"secret_key\": \"****\" }"
+        );
+        assert_eq!(
+            masked("access_key = \"abc\nx = 1"),
+            "access_key = \"***\nx = 1"
+        );
+        // Found by fuzzing: a quote before the name that does not quote it.
+        assert_eq!(
+            masked("= \"token = \"dop_v1_x\" \"web\""),
+            "= \"token = \"********\" \"web\""
+        );
+        assert_eq!(
+            masked("token = <<-EOT\n  abc\r\n  EOT\nx = 1\n"),
+            "token = <<-EOT\n*****\r\n  EOT\nx = 1\n"
+        );
+        // Not a secret: another name, a comparison, a reference.
+        for text in [
+            "my_token = \"abc\"",
+            "tokens = \"abc\"",
+            "x = token == \"abc\"",
+            "token = var.token",
+        ] {
+            assert_eq!(masked(text), text);
+        }
+    }
+
+    #[test]
+    fn masking_keeps_line_breaks_and_char_boundaries() {
+        let text: Arc<str> = Arc::from("a = <<EOT\né\nEOT\n");
+        assert_eq!(
+            &*mask(&text, std::iter::once(4..16)),
+            "a = *****\n**\n***\n"
+        );
+    }
 }

@@ -68,10 +68,14 @@ impl LineIndex {
 
     /// 1-based line and 1-based column (in characters) of a byte offset. Offsets past the
     /// end or inside a character are clamped to the nearest character boundary before them.
+    /// A byte order mark at the start of the file is not a column: editors do not show it.
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let offset = floor_char_boundary(text, offset);
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.starts[line];
+        let mut start = self.starts[line];
+        if start == 0 && text.starts_with(BOM) && offset >= BOM.len() {
+            start = BOM.len();
+        }
         Position {
             line: line + 1,
             column: text[start..offset].chars().count() + 1,
@@ -235,6 +239,14 @@ impl SourceFile {
 
 const BOM: &str = "\u{feff}";
 
+/// The TFB001 message for a file of `len` bytes, over [`MAX_FILE_BYTES`].
+pub fn too_large_message(len: u64) -> String {
+    format!(
+        "file is {len} bytes, over the {} MiB limit; not parsed",
+        MAX_FILE_BYTES / (1024 * 1024)
+    )
+}
+
 /// Turns bytes into text, or says why they are not a text file tfblint can read.
 fn decode(bytes: Vec<u8>) -> Result<String, (String, ParseFailure)> {
     let failure = |message: String, at: usize| ParseFailure {
@@ -242,12 +254,10 @@ fn decode(bytes: Vec<u8>) -> Result<String, (String, ParseFailure)> {
         span: at..at,
     };
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        let message = format!(
-            "file is {} bytes or more, over the {} MiB limit; not parsed",
-            bytes.len(),
-            MAX_FILE_BYTES / (1024 * 1024)
-        );
-        return Err((String::new(), failure(message, 0)));
+        return Err((
+            String::new(),
+            failure(too_large_message(bytes.len() as u64), 0),
+        ));
     }
     if let Some(nul) = memchr::memchr(0, &bytes) {
         // A binary file: keep no text, so nothing of it is ever printed.
@@ -390,6 +400,11 @@ mod tests {
         let attr = body.get_attribute("a").unwrap();
         use hcl_edit::Span;
         assert_eq!(&text[attr.span().unwrap()], "a = 1");
+        // And it is no column: `a` is at 1:1, `1` at 1:5.
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.position(text, 3), Position { line: 1, column: 1 });
+        assert_eq!(idx.position(text, 7), Position { line: 1, column: 5 });
+        assert_eq!(idx.position(text, 0), Position { line: 1, column: 1 });
     }
 
     #[test]

@@ -272,6 +272,27 @@ fn overlapping_and_repeated_paths_report_each_finding_once() {
     );
     assert_eq!(codes(&once.stdout).len(), 1);
     assert_eq!(once.stdout, overlapping.stdout);
+
+    // The same directory under another name (`mod/..` or a symlink) is the same module, and
+    // its files the same files: reported once, under the first name given.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("mod", dir.path().join("alias")).unwrap();
+        for args in [
+            &["mod", "alias", "mod/../mod"][..],
+            &["mod/main.tf", "alias/main.tf"][..],
+            &["mod", "alias/main.tf"][..],
+        ] {
+            let mut all = vec!["--format", "json"];
+            all.extend_from_slice(args);
+            let out = run(dir.path(), &all);
+            assert_eq!(
+                codes(&out.stdout),
+                vec![("TFB301".into(), "mod/main.tf".into(), 4, 3)],
+                "{args:?}"
+            );
+        }
+    }
 }
 
 #[test]

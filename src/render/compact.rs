@@ -8,10 +8,12 @@ pub fn render(report: &Report) -> String {
     let mut out = String::new();
     for d in &report.diagnostics {
         let message = d.message.replace(['\n', '\r'], " ");
+        // One line per finding, even for a file whose name holds a line break.
+        let file = d.file.replace('\n', "\\n").replace('\r', "\\r");
         let _ = writeln!(
             out,
             "{}:{}:{}: {}[{}] {}",
-            d.file, d.start.line, d.start.column, d.severity, d.code, message
+            file, d.start.line, d.start.column, d.severity, d.code, message
         );
     }
     out

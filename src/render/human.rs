@@ -1,17 +1,60 @@
 //! miette's graphical report: code, a label on the exact span, help, and a link to the docs.
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 
 use super::HumanOptions;
 use crate::diagnostic::{Diagnostic, Report, Severity};
+use crate::source::LineIndex;
 
 /// A diagnostic as miette sees it.
 struct View<'a> {
     d: &'a Diagnostic,
-    source: NamedSource<Arc<str>>,
+    source: Source<'a>,
+}
+
+/// A file's (masked) text whose line and column numbers miette reads as every other format
+/// counts them: lines end at `\n`, columns count characters, a leading BOM is no column.
+/// (miette itself counts columns in bytes and also breaks lines at a lone `\r`.)
+struct Source<'a> {
+    name: &'a str,
+    text: &'a str,
+    lines: &'a LineIndex,
+    d: &'a Diagnostic,
+}
+
+impl SourceCode for Source<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let inner = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        let at = inner.span().offset();
+        // The diagnostic's own start was computed on the unmasked text: it is the truth.
+        let position = if at == self.d.span.start {
+            self.d.start
+        } else {
+            self.lines.position(self.text, at)
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.to_string(),
+            inner.data(),
+            *inner.span(),
+            position.line - 1,
+            position.column - 1,
+            inner.line_count(),
+        )))
+    }
 }
 
 impl fmt::Debug for View<'_> {
@@ -74,13 +117,27 @@ pub fn render(report: &Report, options: HumanOptions) -> String {
         .with_links(false)
         .with_width(100)
         .with_context_lines(1);
-    let empty: Arc<str> = Arc::from("");
+    let empty = (Cow::Borrowed(""), LineIndex::new(""));
+    let texts: BTreeMap<&str, (Cow<str>, LineIndex)> = report
+        .sources
+        .iter()
+        .map(|(file, text)| {
+            let text = printable(text);
+            let lines = LineIndex::new(&text);
+            (file.as_str(), (text, lines))
+        })
+        .collect();
     let mut out = String::new();
     for d in &report.diagnostics {
-        let text = report.sources.get(&d.file).unwrap_or(&empty);
+        let (text, lines) = texts.get(d.file.as_str()).unwrap_or(&empty);
         let view = View {
             d,
-            source: NamedSource::new(&d.file, Arc::clone(text)),
+            source: Source {
+                name: &d.file,
+                text,
+                lines,
+                d,
+            },
         };
         if handler.render_report(&mut out, &view).is_err() {
             // Rendering into a String cannot fail; keep the finding visible regardless.
@@ -93,6 +150,31 @@ pub fn render(report: &Report, options: HumanOptions) -> String {
     }
     out.push_str(&summary_line(report));
     out
+}
+
+/// The text as snippets may show it on a terminal: every control character (a lone carriage
+/// return, an escape sequence's ESC, C1 controls) and every bidirectional-override character
+/// replaced by a visible one of the same length in bytes, so that spans, lines and columns
+/// stay valid. Line feeds, tabs and the carriage return of a CRLF are kept.
+fn printable(text: &str) -> Cow<'_, str> {
+    let replace = |i: usize, c: char| match c {
+        '\n' | '\t' => None,
+        '\r' if text[i + 1..].starts_with('\n') => None,
+        '\0'..='\x1f' | '\x7f' => Some('?'),
+        '\u{80}'..='\u{9f}' => Some('¿'),
+        '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => Some('\u{fffd}'),
+        _ => None,
+    };
+    if !text.char_indices().any(|(i, c)| replace(i, c).is_some()) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        let shown = replace(i, c).unwrap_or(c);
+        debug_assert_eq!(shown.len_utf8(), c.len_utf8());
+        out.push(shown);
+    }
+    Cow::Owned(out)
 }
 
 fn plural(n: usize, word: &str) -> String {

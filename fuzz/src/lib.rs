@@ -1,0 +1,275 @@
+//! The fuzz target's logic: arbitrary bytes through parse → model → every rule → every
+//! renderer, with invariants checked on the way.
+//!
+//! Shared by `fuzz_targets/lint_bytes.rs` (cargo-fuzz, nightly) and by the stable mutation
+//! harness `tests/fuzz_smoke.rs` in the main crate, which includes this file as a module.
+//! Keep it free of inner attributes and of dependencies other than `tfblint`, `serde_json`
+//! and `quick_xml`.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use tfblint::context::Module;
+use tfblint::diagnostic::{Diagnostic, Position, Report};
+use tfblint::lint::{lint_module, Options};
+use tfblint::render::{render, Format, HumanOptions};
+use tfblint::source::{FileKind, SourceFile};
+
+/// Splits an input into a `.tf` file and an optional partial `.tfbackend` file.
+pub const SEPARATOR: &[u8] = b"\n#---tfbackend---\n";
+
+pub const FORMATS: [Format; 8] = [
+    Format::Human,
+    Format::Compact,
+    Format::Json,
+    Format::Sarif,
+    Format::Junit,
+    Format::Checkstyle,
+    Format::Github,
+    Format::Gitlab,
+];
+
+/// The names whose string values are secrets.
+const SECRET_NAMES: [&str; 4] = ["access_key", "secret_key", "token", "sse_customer_key"];
+
+/// Lints `data` and panics if any invariant does not hold.
+pub fn check(data: &[u8]) {
+    let outputs = lint_and_render(data);
+
+    // Deterministic: the same bytes give the same output.
+    assert_eq!(
+        outputs,
+        lint_and_render(data),
+        "output is not deterministic"
+    );
+
+    for (format, out) in &outputs {
+        match format {
+            Format::Json | Format::Sarif | Format::Gitlab => {
+                if let Err(e) = serde_json::from_str::<serde_json::Value>(out) {
+                    panic!("{format:?} output is not JSON ({e}):\n{out}");
+                }
+            }
+            Format::Junit | Format::Checkstyle => check_xml(*format, out),
+            _ => {}
+        }
+    }
+
+    // No secret value appears in any output. A value is only suspect if it occurs once in the
+    // input; an output holding it is a leak only if it holds it fewer times once the value is
+    // changed in the input (rules' own texts, such as a help message, may hold the same words).
+    let whole = String::from_utf8_lossy(data);
+    for (part, _) in split(data) {
+        let text = String::from_utf8_lossy(part);
+        for secret in secret_values(&text) {
+            if whole.matches(secret.as_str()).count() != 1 {
+                continue;
+            }
+            let leaked: Vec<Format> = outputs
+                .iter()
+                .filter(|(_, out)| out.contains(secret.as_str()))
+                .map(|(f, _)| *f)
+                .collect();
+            if leaked.is_empty() {
+                continue;
+            }
+            let disguised = replace_all(data, secret.as_bytes(), &disguise(&secret));
+            let again = lint_and_render(&disguised);
+            for format in leaked {
+                let count = |outputs: &[(Format, String)]| {
+                    let out = &outputs.iter().find(|(f, _)| *f == format).unwrap().1;
+                    out.matches(secret.as_str()).count()
+                };
+                assert!(
+                    count(&outputs) <= count(&again),
+                    "{format:?} output prints the secret {secret:?}"
+                );
+            }
+        }
+    }
+}
+
+/// The `.tf` part and the optional `.tfbackend` part of an input, with their kinds.
+fn split(data: &[u8]) -> Vec<(&[u8], FileKind)> {
+    match find(data, SEPARATOR) {
+        Some(at) => vec![
+            (&data[..at], FileKind::Tf),
+            (&data[at + SEPARATOR.len()..], FileKind::TfBackend),
+        ],
+        None => vec![(data, FileKind::Tf)],
+    }
+}
+
+fn lint_and_render(data: &[u8]) -> Vec<(Format, String)> {
+    let files: Vec<SourceFile> = split(data)
+        .into_iter()
+        .map(|(bytes, kind)| {
+            let name = match kind {
+                FileKind::TfBackend => "prod.s3.tfbackend",
+                _ => "main.tf",
+            };
+            SourceFile::from_bytes(
+                PathBuf::from("fuzz").join(name),
+                format!("fuzz/{name}"),
+                kind,
+                bytes.to_vec(),
+            )
+        })
+        .collect();
+    let module = Module {
+        dir: PathBuf::from("fuzz"),
+        files,
+    };
+    let outcome = lint_module(&module, &Options::default());
+    for d in &outcome.diagnostics {
+        let file = module
+            .files
+            .iter()
+            .find(|f| f.display == d.file)
+            .unwrap_or_else(|| panic!("{} names no file of the module", d.code));
+        check_location(d, &file.text);
+    }
+    let sources: BTreeMap<String, _> = outcome.sources.into_iter().collect();
+    for (name, masked) in &sources {
+        let file = module.files.iter().find(|f| &f.display == name).unwrap();
+        assert_eq!(
+            masked.len(),
+            file.text.len(),
+            "masking changed the length of {name}"
+        );
+        assert_eq!(
+            masked.matches('\n').count(),
+            file.text.matches('\n').count(),
+            "masking changed the lines of {name}"
+        );
+    }
+    let report = Report::new(outcome.diagnostics, sources, module.files.len(), 1);
+    FORMATS
+        .iter()
+        .map(|&format| {
+            let options = HumanOptions {
+                color: format == Format::Human,
+            };
+            (format, render(format, &report, options))
+        })
+        .collect()
+}
+
+/// The span lies in the text on character boundaries, and the positions are the ones
+/// computed independently from the text.
+fn check_location(d: &Diagnostic, text: &str) {
+    let span = &d.span;
+    assert!(
+        span.start <= span.end && span.end <= text.len(),
+        "{} span {span:?} outside a text of {} bytes",
+        d.code,
+        text.len()
+    );
+    assert!(
+        text.is_char_boundary(span.start) && text.is_char_boundary(span.end),
+        "{} span {span:?} not on character boundaries",
+        d.code
+    );
+    assert!(d.start <= d.end, "{} starts after it ends", d.code);
+    assert_eq!(d.start, position(text, span.start), "{} start", d.code);
+    assert_eq!(d.end, position(text, span.end), "{} end", d.code);
+}
+
+/// 1-based line (lines end at `\n`) and column in characters, a leading BOM not counted.
+pub fn position(text: &str, offset: usize) -> Position {
+    let before = &text[..offset];
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let mut line = &before[line_start..];
+    if line_start == 0 {
+        line = line.strip_prefix('\u{feff}').unwrap_or(line);
+    }
+    Position {
+        line: before.matches('\n').count() + 1,
+        column: line.chars().count() + 1,
+    }
+}
+
+/// XML 1.0 allows no control character but tab, newline and carriage return.
+fn check_xml(format: Format, out: &str) {
+    if let Some(c) = out.chars().find(|&c| {
+        (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{fffe}' || c == '\u{ffff}'
+    }) {
+        panic!("{format:?} output holds {c:?}, which XML forbids:\n{out}");
+    }
+    let mut reader = quick_xml::Reader::from_str(out);
+    loop {
+        match reader.read_event() {
+            Ok(quick_xml::events::Event::Eof) => break,
+            Ok(_) => {}
+            Err(e) => panic!("{format:?} output is not well-formed XML ({e}):\n{out}"),
+        }
+    }
+}
+
+/// Values of `name = "value"` for a secret name, longer than 8 characters, made of the
+/// characters keys and tokens are made of.
+pub fn secret_values(text: &str) -> Vec<String> {
+    let bytes = text.as_bytes();
+    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    let value_char = |b: u8| b.is_ascii_alphanumeric() || b"+/=_.-".contains(&b);
+    let mut values = Vec::new();
+    for name in SECRET_NAMES {
+        let mut from = 0;
+        while let Some(at) = text[from..].find(name).map(|i| from + i) {
+            from = at + name.len();
+            if at > 0 && ident(bytes[at - 1]) {
+                continue;
+            }
+            let rest = &text[at + name.len()..];
+            let rest = rest.trim_start_matches([' ', '\t']);
+            let Some(rest) = rest.strip_prefix('=') else {
+                continue;
+            };
+            if rest.starts_with('=') {
+                continue;
+            }
+            let rest = rest.trim_start_matches([' ', '\t']);
+            let Some(rest) = rest.strip_prefix('"') else {
+                continue;
+            };
+            let len = rest.bytes().take_while(|&b| value_char(b)).count();
+            if len > 8 && rest.as_bytes().get(len) == Some(&b'"') {
+                values.push(rest[..len].to_string());
+            }
+        }
+    }
+    values
+}
+
+/// The same characters shifted (letters and digits only), so the input keeps its shape.
+fn disguise(secret: &str) -> Vec<u8> {
+    secret
+        .bytes()
+        .map(|b| match b {
+            b'a'..=b'y' | b'A'..=b'Y' | b'0'..=b'8' => b + 1,
+            b'z' => b'a',
+            b'Z' => b'A',
+            b'9' => b'0',
+            other => other,
+        })
+        .collect()
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn replace_all(data: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len());
+    let mut i = 0;
+    while i < data.len() {
+        if data[i..].starts_with(from) {
+            out.extend_from_slice(to);
+            i += from.len();
+        } else {
+            out.push(data[i]);
+            i += 1;
+        }
+    }
+    out
+}

@@ -1,0 +1,234 @@
+//! The fuzz target's checks (`fuzz/src/lib.rs`) on stable Rust: every fixture, every saved
+//! regression input under `tests/regressions/`, and deterministic mutations of them (bit
+//! flips, interesting bytes, HCL tokens inserted, ranges deleted or repeated, truncations,
+//! splices between inputs).
+//!
+//! `TFBLINT_FUZZ_ITERATIONS` sets the number of mutated inputs (default 800, about ten
+//! seconds in a debug build); `TFBLINT_FUZZ_SEED` the first seed. A failing input is written to
+//! `target/fuzz-smoke-failure.bin` for `tests/regressions/`.
+
+#[allow(dead_code)]
+#[path = "../fuzz/src/lib.rs"]
+mod fuzz_check;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+use fuzz_check::{check, SEPARATOR};
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut entries: Vec<PathBuf> = entries.map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            files_under(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}
+
+/// Every fixture file, each module's `.tf` files joined with its `.tfbackend` file, and every
+/// saved regression input.
+fn seeds() -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    files_under(&repo().join("fixtures"), &mut files);
+    let mut seeds: Vec<(String, Vec<u8>)> = files
+        .iter()
+        .map(|p| (p.display().to_string(), std::fs::read(p).unwrap()))
+        .collect();
+    for backend in files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "tfbackend"))
+    {
+        let mut joined = Vec::new();
+        for tf in files
+            .iter()
+            .filter(|p| p.parent() == backend.parent() && p.extension().is_some_and(|e| e == "tf"))
+        {
+            joined.extend(std::fs::read(tf).unwrap());
+        }
+        joined.extend_from_slice(SEPARATOR);
+        joined.extend(std::fs::read(backend).unwrap());
+        seeds.push((format!("{} (joined)", backend.display()), joined));
+    }
+    let mut regressions = Vec::new();
+    files_under(&repo().join("tests/regressions"), &mut regressions);
+    seeds.extend(
+        regressions
+            .iter()
+            .map(|p| (p.display().to_string(), std::fs::read(p).unwrap())),
+    );
+    seeds
+}
+
+/// Runs `check` on a thread with the pipeline's stack (tests run on 2 MiB threads), and
+/// saves the input if it fails.
+fn run_check(name: &str, data: &[u8]) {
+    let owned = data.to_vec();
+    let outcome = std::thread::Builder::new()
+        .stack_size(tfblint::lint::WORKER_STACK_BYTES)
+        .spawn(move || catch_unwind(AssertUnwindSafe(|| check(&owned))))
+        .unwrap()
+        .join()
+        .unwrap();
+    if let Err(panic) = outcome {
+        let saved = repo().join("target/fuzz-smoke-failure.bin");
+        let _ = std::fs::create_dir_all(saved.parent().unwrap());
+        let _ = std::fs::write(&saved, data);
+        let message = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        panic!(
+            "{name}: {message}\ninput saved to {}: {:?}",
+            saved.display(),
+            String::from_utf8_lossy(data)
+        );
+    }
+}
+
+/// xorshift64*: deterministic, no dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
+    }
+}
+
+const INTERESTING: &[u8] = b"\"{}[]()$%=\n\r\t\0\xff\xfe#/*\\<>-:,.";
+
+const TOKENS: &[&str] = &[
+    "${",
+    "%{",
+    "}",
+    "{",
+    "\"",
+    "<<EOT\n",
+    "<<-EOT\n",
+    "\nEOT\n",
+    "/*",
+    "*/",
+    "//",
+    "#",
+    "\r\n",
+    "\u{feff}",
+    "é",
+    "🎉",
+    "\u{200b}",
+    "backend \"s3\" {\n",
+    "terraform {\n",
+    "required_version = \"~> 1.11\"\n",
+    "required_version = \">= 1.0, < 2\"\n",
+    "use_lockfile = true\n",
+    "skip_s3_checksum = \"false\"\n",
+    "endpoints = { s3 = \"https://nyc3.digitaloceanspaces.com\" }\n",
+    "endpoint = \"https://fra1.digitaloceanspaces.com\"\n",
+    "region = \"nyc3\"\n",
+    "access_key = \"AKIAEXAMPLEKEY12345\"\n",
+    "token = \"dop_v1_0123456789abcdef\"\n",
+    "sse_customer_key = \"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=\"\n",
+    "var.x",
+    "lower(\"X\")",
+    "[for x in y : x]",
+    " ? ",
+    " : ",
+    " + ",
+    "null",
+    "1e400",
+    "-0",
+    "\n#---tfbackend---\n",
+];
+
+fn mutate(rng: &mut Rng, input: &mut Vec<u8>, seeds: &[(String, Vec<u8>)]) {
+    for _ in 0..1 + rng.below(4) {
+        let len = input.len();
+        let at = rng.below(len + 1);
+        match rng.below(8) {
+            0 if len > 0 => {
+                let i = rng.below(len);
+                input[i] ^= 1 << rng.below(8);
+            }
+            1 if len > 0 => {
+                let i = rng.below(len);
+                input[i] = INTERESTING[rng.below(INTERESTING.len())];
+            }
+            2 => {
+                let token = TOKENS[rng.below(TOKENS.len())].as_bytes();
+                input.splice(at..at, token.iter().copied());
+            }
+            3 if len > 0 => {
+                let end = (at + 1 + rng.below(32)).min(len);
+                input.drain(at.min(end)..end);
+            }
+            4 if len > 0 => {
+                let end = (at + 1 + rng.below(64)).min(len);
+                let part: Vec<u8> = input[at.min(end)..end].to_vec();
+                let times = 1 + rng.below(3);
+                for _ in 0..times {
+                    input.splice(end..end, part.iter().copied());
+                }
+            }
+            5 => input.truncate(at),
+            6 => {
+                let other = &seeds[rng.below(seeds.len())].1;
+                let from = rng.below(other.len() + 1);
+                input.truncate(at);
+                input.extend_from_slice(&other[from..]);
+            }
+            _ => {
+                let i = rng.below(len + 1);
+                input.insert(i, rng.next() as u8);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_fixture_and_regression_input_passes_the_fuzz_checks() {
+    let seeds = seeds();
+    assert!(seeds.len() > 50, "fixtures found: {}", seeds.len());
+    for (name, data) in &seeds {
+        run_check(name, data);
+    }
+}
+
+#[test]
+fn mutated_fixtures_pass_the_fuzz_checks() {
+    let seeds = seeds();
+    let iterations: usize = std::env::var("TFBLINT_FUZZ_ITERATIONS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(800);
+    let first: u64 = std::env::var("TFBLINT_FUZZ_SEED")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0x7f6b_1e57);
+    let mut rng = Rng(first | 1);
+    for i in 0..iterations {
+        let (name, seed) = &seeds[rng.below(seeds.len())];
+        let mut input = seed.clone();
+        mutate(&mut rng, &mut input, &seeds);
+        run_check(&format!("mutation {i} of {name}"), &input);
+    }
+}

@@ -1,0 +1,116 @@
+//! No secret's value appears in any output format, not even in part.
+//!
+//! The fixtures under `fixtures/secrets/` hold an access key, a secret key, a DigitalOcean
+//! `dop_v1_` token and an `sse_customer_key` (all fake), as literals in a backend block, in a
+//! partial `.tfbackend` file, in a provider block next to a finding, and in files that do not
+//! parse (where the masking cannot rely on the syntax tree).
+
+mod common;
+
+use common::{repo, run, subdirs};
+
+const ACCESS_KEY: &str = "DO00QXK7EXAMPLE4ZP9H";
+const SECRET_KEY: &str = "Xq3vEXAMPLEsecretKEY/9fJ2mWd8+Lr5TzYb0NcHuA1";
+const TOKEN: &str = "dop_v1_3f9c2a7e1b4d8f60a5c9e2d7b1f4a8c3e6d9b2f5a8c1e4d7b0a3f6c9e2d5b8a1";
+/// 32 bytes, base64: what `sse_customer_key` takes.
+const SSE_CUSTOMER_KEY: &str = "BwoNEBMWGRwfIiUoKy4xNDc6PUBDRklMT1JVWFteYWQ=";
+
+const SECRETS: [&str; 4] = [ACCESS_KEY, SECRET_KEY, TOKEN, SSE_CUSTOMER_KEY];
+
+const FORMATS: [&str; 8] = [
+    "human",
+    "compact",
+    "json",
+    "sarif",
+    "junit",
+    "checkstyle",
+    "github",
+    "gitlab",
+];
+
+/// Every substring of 12 characters of `secret` (all of them ASCII) found in `output`.
+fn leaks<'a>(secret: &'a str, output: &str) -> Vec<&'a str> {
+    (0..=secret.len().saturating_sub(12))
+        .map(|i| &secret[i..i + 12])
+        .filter(|part| output.contains(part))
+        .collect()
+}
+
+#[test]
+fn the_fixtures_hold_every_secret() {
+    assert_eq!(SSE_CUSTOMER_KEY.len(), 44);
+    let mut all = String::new();
+    for dir in subdirs(&repo().join("fixtures/secrets")) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            all.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
+        }
+    }
+    for secret in SECRETS {
+        assert!(all.contains(secret), "{secret} is in no fixture");
+    }
+}
+
+#[test]
+fn no_output_format_contains_any_part_of_a_secret() {
+    let cases = subdirs(&repo().join("fixtures/secrets"));
+    assert_eq!(cases.len(), 4);
+    for dir in cases {
+        let rel = dir
+            .strip_prefix(repo())
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        for format in FORMATS {
+            for color in ["never", "always"] {
+                let out = run(&repo(), &["--format", format, "--color", color, &rel]);
+                assert_eq!(out.code, 1, "{rel} --format {format}: findings expected");
+                for secret in SECRETS {
+                    let found = leaks(secret, &out.stdout);
+                    assert!(
+                        found.is_empty(),
+                        "{rel} --format {format}: {found:?} printed:\n{}",
+                        out.stdout
+                    );
+                    assert!(leaks(secret, &out.stderr).is_empty());
+                }
+            }
+        }
+    }
+}
+
+/// The secrets are masked in place, not merely absent: the snippets show the lines they are
+/// on, with every character of the value replaced.
+#[test]
+fn snippets_show_secret_lines_masked() {
+    let stars = |s: &str| "*".repeat(s.len());
+    let human = |rel: &str| run(&repo(), &["--color", "never", rel]).stdout;
+
+    let backend = human("fixtures/secrets/backend-literals");
+    for (name, secret) in [
+        ("access_key      ", ACCESS_KEY),
+        ("secret_key      ", SECRET_KEY),
+        ("token           ", TOKEN),
+        ("sse_customer_key", SSE_CUSTOMER_KEY),
+    ] {
+        let line = format!("{name} = \"{}\"", stars(secret));
+        assert!(backend.contains(&line), "{line} in:\n{backend}");
+    }
+
+    let provider = human("fixtures/secrets/provider-token");
+    let line = format!(
+        "provider \"digitalocean\" {{ token = \"{}\" }}",
+        stars(TOKEN)
+    );
+    assert!(provider.contains(&line), "{line} in:\n{provider}");
+
+    let broken = human("fixtures/secrets/does-not-parse");
+    assert!(
+        broken.contains(&format!("token = \"{}\"", stars(TOKEN))),
+        "{broken}"
+    );
+    assert!(
+        broken.contains(&format!("token = \"{}\n", stars(TOKEN))),
+        "{broken}"
+    );
+}
