@@ -7,24 +7,7 @@ use std::path::Path;
 
 use common::{codes, repo, run};
 
-const GOOD: &str = r#"terraform {
-  required_version = "~> 1.11"
-
-  backend "s3" {
-    endpoints = { s3 = "https://nyc3.digitaloceanspaces.com" }
-    bucket    = "acme-tfstate"
-    key       = "prod/terraform.tfstate"
-
-    skip_credentials_validation = true
-    skip_requesting_account_id  = true
-    skip_metadata_api_check     = true
-    skip_region_validation      = true
-    skip_s3_checksum            = true
-    region                      = "us-east-1"
-    use_lockfile                = true
-  }
-}
-"#;
+const GOOD: &str = common::GOOD_BACKEND;
 
 fn write(root: &Path, rel: &str, text: &str) {
     let path = root.join(rel);

@@ -8,22 +8,9 @@ use std::path::Path;
 use common::{codes, run, tfblint};
 
 /// A backend missing `skip_s3_checksum` (TFB301, error) and `use_lockfile` (TFB501, warning).
-const BACKEND: &str = r#"terraform {
-  required_version = "~> 1.11"
-
-  backend "s3" {
-    endpoints = { s3 = "https://nyc3.digitaloceanspaces.com" }
-    bucket    = "acme-tfstate"
-    key       = "prod/terraform.tfstate"
-
-    skip_credentials_validation = true
-    skip_requesting_account_id  = true
-    skip_metadata_api_check     = true
-    skip_region_validation      = true
-    region                      = "us-east-1"
-  }
+fn backend() -> String {
+    common::backend_without(&["skip_s3_checksum", "use_lockfile"])
 }
-"#;
 
 fn write(root: &Path, rel: &str, text: &str) {
     let path = root.join(rel);
@@ -42,7 +29,7 @@ fn found(json: &str) -> Vec<String> {
 fn config_is_found_by_walking_up_and_flags_override_it() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "tfblint.toml", "ignore = [\"TFB5\"]\n");
-    write(dir.path(), "envs/prod/main.tf", BACKEND);
+    write(dir.path(), "envs/prod/main.tf", &backend());
     let cwd = dir.path().join("envs");
     let out = run(&cwd, &["--format", "json", "prod"]);
     assert_eq!(found(&out.stdout), ["prod/main.tf:4 TFB301"]);
@@ -69,7 +56,7 @@ fn config_is_found_by_walking_up_and_flags_override_it() {
 fn dot_tfblint_toml_is_found_too() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), ".tfblint.toml", "select = [\"TFB3\"]\n");
-    write(dir.path(), "m/main.tf", BACKEND);
+    write(dir.path(), "m/main.tf", &backend());
     let out = run(dir.path(), &["--format", "json", "m"]);
     assert_eq!(found(&out.stdout), ["m/main.tf:4 TFB301"]);
 }
@@ -77,7 +64,7 @@ fn dot_tfblint_toml_is_found_too() {
 #[test]
 fn severity_overrides_and_fail_on_decide_the_exit_code() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "m/main.tf", BACKEND);
+    write(dir.path(), "m/main.tf", &backend());
     write(dir.path(), "tfblint.toml", "ignore = [\"TFB301\"]\n");
     assert_eq!(run(dir.path(), &["m"]).code, 0, "a warning alone passes");
     assert_eq!(run(dir.path(), &["--fail-on", "warning", "m"]).code, 1);
@@ -116,7 +103,7 @@ fn severity_overrides_and_fail_on_decide_the_exit_code() {
 #[test]
 fn configuration_errors_name_file_line_and_key_and_exit_2() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "m/main.tf", BACKEND);
+    write(dir.path(), "m/main.tf", &backend());
     let cases = [
         (
             "select = [\"TFB301\"]\nsevrity = {}\n",
@@ -162,9 +149,9 @@ fn configuration_errors_name_file_line_and_key_and_exit_2() {
 #[test]
 fn per_file_ignores_and_config_excludes_match_globs() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "envs/prod/main.tf", BACKEND);
-    write(dir.path(), "envs/dev/main.tf", BACKEND);
-    write(dir.path(), "legacy/main.tf", BACKEND);
+    write(dir.path(), "envs/prod/main.tf", &backend());
+    write(dir.path(), "envs/dev/main.tf", &backend());
+    write(dir.path(), "legacy/main.tf", &backend());
     write(
         dir.path(),
         "tfblint.toml",
@@ -190,7 +177,7 @@ fn per_file_ignores_and_config_excludes_match_globs() {
 #[test]
 fn suppression_comments_silence_findings_and_report_unused_and_unknown_codes() {
     let dir = tempfile::tempdir().unwrap();
-    let text = BACKEND.replace(
+    let text = backend().replace(
         "  backend \"s3\" {\n",
         "  # tfblint-ignore: TFB301 -- checksum flag comes from CI\n  backend \"s3\" { // tfblint-ignore: TFB501, TFB106, TFB30X\n",
     );
@@ -216,7 +203,7 @@ fn suppression_comments_silence_findings_and_report_unused_and_unknown_codes() {
 #[test]
 fn stdin_is_linted_as_the_named_file_with_its_module_context() {
     let dir = tempfile::tempdir().unwrap();
-    let without_version = BACKEND.replace("  required_version = \"~> 1.11\"\n\n", "");
+    let without_version = backend().replace("  required_version = \"~> 1.11\"\n\n", "");
     write(
         dir.path(),
         "mod/versions.tf",

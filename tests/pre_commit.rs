@@ -7,24 +7,6 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-const BAD: &str = r#"terraform {
-  required_version = "~> 1.11"
-
-  backend "s3" {
-    endpoints = { s3 = "https://nyc3.digitaloceanspaces.com" }
-    bucket    = "acme-tfstate"
-    key       = "prod/terraform.tfstate"
-
-    skip_credentials_validation = true
-    skip_requesting_account_id  = true
-    skip_metadata_api_check     = true
-    skip_region_validation      = true
-    region                      = "us-east-1"
-    use_lockfile                = true
-  }
-}
-"#;
-
 fn has(program: &str) -> bool {
     Command::new(program)
         .arg("--version")
@@ -85,7 +67,11 @@ fn the_hook_fails_on_a_bad_backend_and_passes_once_it_is_fixed() {
     let dir = work.path();
     git(dir, &["init", "-q"]);
     std::fs::create_dir_all(dir.join("envs/prod")).unwrap();
-    std::fs::write(dir.join("envs/prod/backend.tf"), BAD).unwrap();
+    std::fs::write(
+        dir.join("envs/prod/backend.tf"),
+        common::backend_without(&["skip_s3_checksum"]),
+    )
+    .unwrap();
     std::fs::write(dir.join("envs/prod/variables.tf"), "variable \"x\" {}\n").unwrap();
     std::fs::write(dir.join("README.md"), "not linted\n").unwrap();
     git(dir, &["add", "-A"]);
@@ -98,7 +84,7 @@ fn the_hook_fails_on_a_bad_backend_and_passes_once_it_is_fixed() {
         "{output}"
     );
 
-    let fixed = BAD.replace(
+    let fixed = common::backend_without(&["skip_s3_checksum"]).replace(
         "    region                      = \"us-east-1\"\n",
         "    skip_s3_checksum            = true\n    region                      = \"us-east-1\"\n",
     );

@@ -12,24 +12,7 @@ use std::time::{Duration, Instant};
 use common::{tfblint, Run};
 
 /// A backend Spaces accepts, with no finding.
-const GOOD: &str = r#"terraform {
-  required_version = "~> 1.11"
-
-  backend "s3" {
-    endpoints = { s3 = "https://nyc3.digitaloceanspaces.com" }
-    bucket    = "acme-tfstate"
-    key       = "prod/terraform.tfstate"
-
-    skip_credentials_validation = true
-    skip_requesting_account_id  = true
-    skip_metadata_api_check     = true
-    skip_region_validation      = true
-    skip_s3_checksum            = true
-    region                      = "us-east-1"
-    use_lockfile                = true
-  }
-}
-"#;
+const GOOD: &str = common::GOOD_BACKEND;
 
 /// `GOOD` with `skip_s3_checksum = "no"` on line 13: one TFB302 at 13:35.
 fn good_with_bad_flag() -> String {

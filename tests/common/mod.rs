@@ -67,3 +67,35 @@ pub fn codes(json: &str) -> Vec<(String, String, u64, u64)> {
         })
         .collect()
 }
+
+/// A complete, correct Spaces backend (the guide's second example, compactly written).
+pub const GOOD_BACKEND: &str = r#"terraform {
+  required_version = "~> 1.11"
+
+  backend "s3" {
+    endpoints = { s3 = "https://nyc3.digitaloceanspaces.com" }
+    bucket    = "acme-tfstate"
+    key       = "prod/terraform.tfstate"
+
+    skip_credentials_validation = true
+    skip_requesting_account_id  = true
+    skip_metadata_api_check     = true
+    skip_region_validation      = true
+    skip_s3_checksum            = true
+    region                      = "us-east-1"
+    use_lockfile                = true
+  }
+}
+"#;
+
+/// `GOOD_BACKEND` without the lines naming these arguments.
+pub fn backend_without(arguments: &[&str]) -> String {
+    GOOD_BACKEND
+        .lines()
+        .filter(|line| {
+            let name = line.trim_start().split([' ', '=']).next().unwrap_or("");
+            !arguments.contains(&name)
+        })
+        .map(|line| format!("{line}\n"))
+        .collect()
+}
