@@ -258,7 +258,8 @@ pub fn mask(text: &Arc<str>, ranges: impl Iterator<Item = std::ops::Range<usize>
 /// The byte ranges of values written as `access_key = "…"`, `secret_key`, `token` or
 /// `sse_customer_key` (also as `"token" = …` or `token: …`, as a quoted string or a heredoc)
 /// anywhere in `text`, found without parsing: for masking, including in files that do not
-/// parse and in blocks the rules do not look at. Never spans a line break.
+/// parse and in blocks the rules do not look at. A quoted value ends at its line's end at the
+/// latest; a heredoc's value is one range per line, without the line feeds.
 pub fn secret_text_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     let bytes = text.as_bytes();
     let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
@@ -303,9 +304,11 @@ pub fn secret_text_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
                 let start = i + 1;
                 let mut end = start;
                 while end < bytes.len() && !matches!(bytes[end], b'"' | b'\n' | b'\r') {
-                    end += if bytes[end] == b'\\' { 2 } else { 1 };
+                    // An escaped quote is part of the value; an escaped line break is not.
+                    let escape = bytes[end] == b'\\'
+                        && !matches!(bytes.get(end + 1), None | Some(b'\n' | b'\r'));
+                    end += if escape { 2 } else { 1 };
                 }
-                let end = end.min(bytes.len());
                 if end > start {
                     ranges.push(start..end);
                 }
@@ -509,6 +512,10 @@ mod tests {
         assert_eq!(
             masked("access_key = \"abc\nx = 1"),
             "access_key = \"***\nx = 1"
+        );
+        assert_eq!(
+            masked("access_key = \"abc\\\nx = \"1\""),
+            "access_key = \"****\nx = \"1\""
         );
         // Found by fuzzing: a quote before the name that does not quote it.
         assert_eq!(
