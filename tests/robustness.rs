@@ -247,7 +247,8 @@ fn a_binary_main_tf_is_one_finding_and_none_of_it_is_printed() {
             finding("TFB001", "main.tf", (1, 1), (1, 1), &message),
         ]
     );
-    for format in tfblint_formats() {
+    for format in common::formats() {
+        let format = format.as_str();
         let out = run(dir.path(), &["--format", format, "."]);
         assert_eq!(out.code, 1, "{format}");
         assert!(!out.stdout.contains("MARKER"), "{format}: {}", out.stdout);
@@ -256,19 +257,6 @@ fn a_binary_main_tf_is_one_finding_and_none_of_it_is_printed() {
             "{format}: no decoded byte of the binary file is printed"
         );
     }
-}
-
-fn tfblint_formats() -> [&'static str; 8] {
-    [
-        "human",
-        "compact",
-        "json",
-        "sarif",
-        "junit",
-        "checkstyle",
-        "github",
-        "gitlab",
-    ]
 }
 
 #[test]

@@ -7,17 +7,6 @@ use common::{repo, run};
 
 const HEX: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
-const FORMATS: &[&str] = &[
-    "human",
-    "compact",
-    "json",
-    "sarif",
-    "junit",
-    "checkstyle",
-    "github",
-    "gitlab",
-];
-
 /// The fixtures, each with the fake secret values written in it.
 fn cases() -> Vec<(&'static str, Vec<String>)> {
     vec![
@@ -75,7 +64,8 @@ fn no_secret_or_piece_of_one_appears_in_any_format() {
         for secret in &secrets {
             assert!(text.contains(secret.as_str()), "{fixture} lacks {secret}");
         }
-        for format in FORMATS {
+        for format in common::formats() {
+            let format = format.as_str();
             let out = run(&repo(), &["--format", format, "--color", "never", fixture]);
             assert_eq!(out.code, 1, "{fixture} --format {format}: {}", out.stderr);
             assert!(

@@ -17,17 +17,6 @@ const SSE_CUSTOMER_KEY: &str = "BwoNEBMWGRwfIiUoKy4xNDc6PUBDRklMT1JVWFteYWQ=";
 
 const SECRETS: [&str; 4] = [ACCESS_KEY, SECRET_KEY, TOKEN, SSE_CUSTOMER_KEY];
 
-const FORMATS: [&str; 8] = [
-    "human",
-    "compact",
-    "json",
-    "sarif",
-    "junit",
-    "checkstyle",
-    "github",
-    "gitlab",
-];
-
 /// Every substring of 12 characters of `secret` (all of them ASCII) found in `output`.
 fn leaks<'a>(secret: &'a str, output: &str) -> Vec<&'a str> {
     (0..=secret.len().saturating_sub(12))
@@ -61,7 +50,8 @@ fn no_output_format_contains_any_part_of_a_secret() {
             .to_str()
             .unwrap()
             .to_string();
-        for format in FORMATS {
+        for format in common::formats() {
+            let format = format.as_str();
             for color in ["never", "always"] {
                 let out = run(&repo(), &["--format", format, "--color", color, &rel]);
                 assert_eq!(out.code, 1, "{rel} --format {format}: findings expected");

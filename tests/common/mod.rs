@@ -99,3 +99,16 @@ pub fn backend_without(arguments: &[&str]) -> String {
         .map(|line| format!("{line}\n"))
         .collect()
 }
+
+/// Every `--format` value, from the CLI's own definition: a new format is covered by every test
+/// that loops over them.
+pub fn formats() -> Vec<String> {
+    use clap::ValueEnum;
+    tfblint::render::Format::value_variants()
+        .iter()
+        .map(|f| {
+            let value = f.to_possible_value().expect("every format has a name");
+            value.get_name().to_string()
+        })
+        .collect()
+}
