@@ -1,25 +1,23 @@
 //! tfblint: a static linter for Terraform/OpenTofu `backend "s3"` configurations.
 //!
-//! Data flows one way: [`discover`] files → [`source`] (read, parse) → [`context`] (a model
-//! of each module) → [`rules`] → [`diagnostic`]s → one [`render`]er per output format.
+//! The crate is in layers, and imports point down only (`tests/architecture.rs` keeps it so):
+//!
+//! ```text
+//! cli                      front ends: parse arguments, call the linter, render, exit
+//!  └─ render               one renderer per output format
+//!      └─ linter           the pipeline: Workspace, config, suppressions, fix engine
+//!          └─ rules        one rule per file, the registry, the Sink they report to
+//!              └─ fix      edit helpers the rules build fixes with; applying edits to text
+//!                  └─ model      modules, s3 configurations, values, versions, schema, facts
+//!                      └─ input  discovery, safe reads, prefilter, parsing
+//!                          └─ diagnostic   what a finding is: positions, severity, edits
+//! ```
 
 pub mod cli;
-pub mod config;
-pub mod constraints;
-pub mod context;
 pub mod diagnostic;
-pub mod discover;
-pub mod endpoints;
 pub mod fix;
-mod fix_cli;
-pub mod lint;
+pub mod input;
+pub mod linter;
+pub mod model;
 pub mod render;
 pub mod rules;
-pub mod schema;
-pub mod scope;
-pub mod secrets;
-pub mod source;
-pub mod spaces;
-pub mod suppress;
-pub mod value;
-pub mod version;

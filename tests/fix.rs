@@ -10,10 +10,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use common::{repo, run, subdirs};
-use tfblint::config::Config;
-use tfblint::discover::Walker;
-use tfblint::fix::{self, FixOptions, Plan};
-use tfblint::lint::Options;
+use tfblint::fix::FixOptions;
+use tfblint::input::discover::Walker;
+use tfblint::linter::config::Config;
+use tfblint::linter::fixer::{self as fix, Plan};
+use tfblint::linter::pipeline::Options;
 
 /// Copies `from` (a directory) into `to`, recursively, byte for byte.
 fn copy_dir(from: &Path, to: &Path) {

@@ -74,7 +74,7 @@ fn seeds() -> Vec<(String, Vec<u8>)> {
 fn run_check(name: &str, data: &[u8]) {
     let owned = data.to_vec();
     let outcome = std::thread::Builder::new()
-        .stack_size(tfblint::lint::WORKER_STACK_BYTES)
+        .stack_size(tfblint::linter::pipeline::WORKER_STACK_BYTES)
         .spawn(move || catch_unwind(AssertUnwindSafe(|| check(&owned))))
         .unwrap()
         .join()

@@ -10,11 +10,11 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use proptest::prelude::*;
-use tfblint::context::Module;
 use tfblint::diagnostic::{Position, Report};
-use tfblint::lint::{lint_module, Options};
+use tfblint::input::source::{FileKind, SourceFile};
+use tfblint::linter::pipeline::{lint_module, Options};
+use tfblint::model::context::Module;
 use tfblint::render::{render, Format, HumanOptions};
-use tfblint::source::{FileKind, SourceFile};
 
 const KNOWN: &[&str] = &[
     "bucket",

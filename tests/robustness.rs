@@ -312,8 +312,8 @@ fn a_50_mb_file_is_refused_quickly_without_being_read() {
     );
 
     // Refused by its size: nothing is read, so memory stays bounded.
-    match tfblint::lint::read_limited(&path) {
-        Err(tfblint::lint::ReadError::TooLarge(len)) => assert_eq!(len, 52_428_800),
+    match tfblint::input::read::read_limited(&path) {
+        Err(tfblint::input::read::ReadError::TooLarge(len)) => assert_eq!(len, 52_428_800),
         other => panic!("expected TooLarge, got {other:?}"),
     }
     // A file of exactly the limit is read.
@@ -321,10 +321,10 @@ fn a_50_mb_file_is_refused_quickly_without_being_read() {
         .write(true)
         .open(&path)
         .unwrap()
-        .set_len(tfblint::source::MAX_FILE_BYTES)
+        .set_len(tfblint::input::source::MAX_FILE_BYTES)
         .unwrap();
-    let bytes = tfblint::lint::read_limited(&path).unwrap();
-    assert_eq!(bytes.len() as u64, tfblint::source::MAX_FILE_BYTES);
+    let bytes = tfblint::input::read::read_limited(&path).unwrap();
+    assert_eq!(bytes.len() as u64, tfblint::input::source::MAX_FILE_BYTES);
 }
 
 #[test]
@@ -502,12 +502,12 @@ fn the_library_pipeline_runs_deep_trees_on_its_own_big_stacks_whatever_thread_ca
         .stack_size(256 * 1024)
         .spawn(move || {
             let exclude = globset::GlobSet::empty();
-            let walker = tfblint::discover::Walker {
+            let walker = tfblint::input::discover::Walker {
                 cwd: &root,
                 exclude: &exclude,
             };
             let found = walker.discover(std::slice::from_ref(&root)).unwrap();
-            tfblint::lint::run(&found.modules, &[], &Default::default())
+            tfblint::linter::pipeline::run(&found.modules, &[], &Default::default())
                 .diagnostics
                 .len()
         })
@@ -742,14 +742,14 @@ fn a_file_that_disappears_between_walk_and_read_is_a_finding_and_the_rest_comple
     write(&root, "a/gone.tf", "locals {}\n");
     write(&root, "b/main.tf", good_with_bad_flag());
     let exclude = globset::GlobSet::empty();
-    let walker = tfblint::discover::Walker {
+    let walker = tfblint::input::discover::Walker {
         cwd: &root,
         exclude: &exclude,
     };
     let found = walker.discover(std::slice::from_ref(&root)).unwrap();
     assert!(found.errors.is_empty());
     fs::remove_file(root.join("a/gone.tf")).unwrap();
-    let report = tfblint::lint::run(&found.modules, &[], &Default::default());
+    let report = tfblint::linter::pipeline::run(&found.modules, &[], &Default::default());
     let got: Vec<_> = report
         .diagnostics
         .iter()

@@ -3,10 +3,10 @@
 
 use std::path::PathBuf;
 
-use tfblint::config::Config;
-use tfblint::context::Module;
-use tfblint::lint::{lint_module, Options};
-use tfblint::source::{FileKind, SourceFile};
+use tfblint::input::source::{FileKind, SourceFile};
+use tfblint::linter::config::Config;
+use tfblint::linter::pipeline::{lint_module, Options};
+use tfblint::model::context::Module;
 
 fn backend(region: &str) -> Module {
     let text = format!(

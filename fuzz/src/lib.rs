@@ -9,11 +9,11 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use tfblint::context::Module;
 use tfblint::diagnostic::{Diagnostic, Position, Report};
-use tfblint::lint::{lint_module, Options};
+use tfblint::input::source::{FileKind, SourceFile};
+use tfblint::linter::pipeline::{lint_module, Options};
+use tfblint::model::context::Module;
 use tfblint::render::{render, Format, HumanOptions};
-use tfblint::source::{FileKind, SourceFile};
 
 /// Splits an input into a `.tf` file and an optional partial `.tfbackend` file.
 pub const SEPARATOR: &[u8] = b"\n#---tfbackend---\n";

@@ -10,9 +10,9 @@ use std::ops::Range;
 use hcl_edit::structure::{Attribute, Body};
 use hcl_edit::Span;
 
-use crate::context::{Arg, BlockRef, S3Config};
 use crate::diagnostic::Edit;
-use crate::source::SourceFile;
+use crate::input::source::SourceFile;
+use crate::model::context::{Arg, BlockRef, S3Config};
 
 /// Replaces `range` with `text`.
 pub fn replace(range: Range<usize>, text: impl Into<String>) -> Edit {
@@ -330,8 +330,8 @@ fn next_line_start(text: &str, end: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::context::{Module, ModuleContext, Settings};
-    use crate::source::FileKind;
+    use crate::input::source::FileKind;
+    use crate::model::context::{Module, ModuleContext, Settings};
     use std::path::PathBuf;
 
     fn module(text: &str) -> Module {

@@ -1,10 +1,10 @@
 //! Rewriting a `required_version` constraint so that it admits nothing below a minimum,
 //! clause by clause, keeping every upper bound and exclusion the user wrote.
 
-use crate::constraints::{Parsed, RequiredVersion};
 use crate::diagnostic::Edit;
 use crate::fix::edits;
-use crate::version::{parse_constraint, Constraint, Op, Version};
+use crate::model::constraints::{Parsed, RequiredVersion};
+use crate::model::version::{parse_constraint, Constraint, Op, Version};
 
 /// `>= 1.5` → `>= 1.6.3`; `~> 1.6` → `>= 1.6.3, < 2.0.0`; `>= 1.0, < 1.9` → `>= 1.6.3, < 1.9`.
 /// `None` when the constraint cannot admit `min` without dropping what it pins (`= 1.5.7`, an

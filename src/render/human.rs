@@ -11,7 +11,7 @@ use miette::{
 
 use super::HumanOptions;
 use crate::diagnostic::{Diagnostic, Report, Severity};
-use crate::source::LineIndex;
+use crate::input::source::LineIndex;
 
 /// A diagnostic as miette sees it.
 struct View<'a> {

@@ -4,12 +4,12 @@
 use hcl_edit::structure::{Block, Body};
 use hcl_edit::Span;
 
-use super::{rule_doc, Fixability, Rule};
-use crate::context::{BlockRef, ModuleContext, Sink};
+use super::{rule_doc, Fixability, Rule, Sink};
 use crate::diagnostic::Severity;
 use crate::fix::{self, edits};
-use crate::schema::{engine_name, s3_argument, Type};
-use crate::source::SourceFile;
+use crate::input::source::SourceFile;
+use crate::model::context::{BlockRef, ModuleContext};
+use crate::model::schema::{engine_name, s3_argument, Type};
 
 pub static RULE: Rule = Rule {
     code: "TFB207",

@@ -1,12 +1,12 @@
 //! TFB205 bucket-in-endpoint: the bucket written into a Spaces endpoint's host or path.
 
-use super::{rule_doc, Fixability, Rule};
-use crate::context::{ModuleContext, Sink};
+use super::{rule_doc, Fixability, Rule, Sink};
 use crate::diagnostic::{Edit, Fix, Severity};
-use crate::endpoints::{endpoint_values, EndpointValue};
 use crate::fix::{self, edits};
-use crate::source::FileKind;
-use crate::spaces::SpacesHostKind;
+use crate::input::source::FileKind;
+use crate::model::context::ModuleContext;
+use crate::model::endpoints::{endpoint_values, EndpointValue};
+use crate::model::spaces::SpacesHostKind;
 
 pub static RULE: Rule = Rule {
     code: "TFB205",

@@ -2,15 +2,15 @@
 //! and the error of setting it together with its new name.
 
 use super::dynamodb_locking::foreign_endpoint;
-use super::{rule_doc, Fixability, Rule};
-use crate::context::{Arg, ModuleContext, S3Config, Sink};
+use super::{rule_doc, Fixability, Rule, Sink};
 use crate::diagnostic::{Fix, Severity};
 use crate::fix::{self, edits};
-use crate::schema::{
+use crate::model::context::{Arg, ModuleContext, S3Config};
+use crate::model::schema::{
     engine_name, lookup, s3_argument, s3_path, Replacement, Setting, Status, Type,
     DYNAMODB_ARGUMENTS,
 };
-use crate::value::Literal;
+use crate::model::value::Literal;
 
 pub static RULE: Rule = Rule {
     code: "TFB202",

@@ -3,11 +3,11 @@
 
 use std::path::Path;
 
-use super::{rule_doc, Fixability, Rule};
-use crate::context::{BlockRef, Engine, ModuleContext, Sink};
+use super::{rule_doc, Fixability, Rule, Sink};
 use crate::diagnostic::Severity;
-use crate::schema::engine_name;
-use crate::source::{FileKind, SourceFile};
+use crate::input::source::{FileKind, SourceFile};
+use crate::model::context::{BlockRef, Engine, ModuleContext};
+use crate::model::schema::engine_name;
 
 pub static RULE: Rule = Rule {
     code: "TFB604",

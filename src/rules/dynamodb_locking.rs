@@ -1,15 +1,15 @@
 //! TFB502 dynamodb-locking: DynamoDB locking on a store that is not AWS.
 
-use super::{rule_doc, Fixability, Rule};
-use crate::context::{Engine, ModuleContext, S3Config, Sink};
+use super::{rule_doc, Fixability, Rule, Sink};
 use crate::diagnostic::Severity;
 use crate::fix::{self, edits};
-use crate::schema::{
+use crate::model::context::{Engine, ModuleContext, S3Config};
+use crate::model::schema::{
     engine_name, lookup, s3_argument, s3_path, Status, DYNAMODB_ARGUMENTS,
     MIN_TERRAFORM_FOR_LOCKFILE,
 };
-use crate::spaces::Endpoint;
-use crate::value::Literal;
+use crate::model::spaces::Endpoint;
+use crate::model::value::Literal;
 
 pub static RULE: Rule = Rule {
     code: "TFB502",

@@ -1,10 +1,10 @@
 //! TFB203 endpoint-not-https: an endpoint without a scheme, or plain `http://` to a public host.
 
-use super::{rule_doc, Fixability, Rule};
-use crate::context::{ModuleContext, Sink};
+use super::{rule_doc, Fixability, Rule, Sink};
 use crate::diagnostic::Severity;
-use crate::endpoints::{endpoint_values, is_private_host, EndpointValue};
 use crate::fix::{self, edits};
+use crate::model::context::ModuleContext;
+use crate::model::endpoints::{endpoint_values, is_private_host, EndpointValue};
 
 pub static RULE: Rule = Rule {
     code: "TFB203",

@@ -1,9 +1,9 @@
 //! TFB601 expression-in-backend: a backend block cannot refer to anything or call functions.
 
-use super::{rule_doc, Fixability, Rule};
-use crate::context::{Engine, ModuleContext, Sink};
+use super::{rule_doc, Fixability, Rule, Sink};
 use crate::diagnostic::Severity;
-use crate::value::{dynamic_part, DynamicKind};
+use crate::model::context::{Engine, ModuleContext};
+use crate::model::value::{dynamic_part, DynamicKind};
 
 pub static RULE: Rule = Rule {
     code: "TFB601",

@@ -1,10 +1,10 @@
 //! TFB401 hardcoded-credentials: keys in backend configuration leak into `.terraform/` and plans.
 
-use super::{rule_doc, Fixability, Rule};
-use crate::context::{ModuleContext, Sink};
+use super::{rule_doc, Fixability, Rule, Sink};
 use crate::diagnostic::Severity;
-use crate::schema::CREDENTIAL_ARGUMENTS;
-use crate::value::Literal;
+use crate::model::context::ModuleContext;
+use crate::model::schema::CREDENTIAL_ARGUMENTS;
+use crate::model::value::Literal;
 
 pub static RULE: Rule = Rule {
     code: "TFB401",

@@ -1,9 +1,9 @@
 //! TFB402 hardcoded-digitalocean-token: a DigitalOcean API token or provider key in a file.
 
-use super::{rule_doc, Fixability, Rule};
-use crate::context::{ModuleContext, Sink};
+use super::{rule_doc, Fixability, Rule, Sink};
 use crate::diagnostic::Severity;
-use crate::secrets::{provider_secrets, tokens_in_literals};
+use crate::model::context::ModuleContext;
+use crate::model::secrets::{provider_secrets, tokens_in_literals};
 
 pub static RULE: Rule = Rule {
     code: "TFB402",

@@ -1,9 +1,9 @@
 //! TFB606 invalid-bucket-name: on Spaces, a `bucket` that no Space can be named.
 
-use super::{rule_doc, Fixability, Rule};
-use crate::context::{ModuleContext, Sink};
+use super::{rule_doc, Fixability, Rule, Sink};
 use crate::diagnostic::Severity;
-use crate::spaces::looks_like_placeholder;
+use crate::model::context::ModuleContext;
+use crate::model::spaces::looks_like_placeholder;
 
 pub static RULE: Rule = Rule {
     code: "TFB606",

@@ -2,9 +2,9 @@
 
 use std::ops::Range;
 
-use super::{rule_doc, Fixability, Rule};
-use crate::context::{Arg, ModuleContext, Sink};
+use super::{rule_doc, Fixability, Rule, Sink};
 use crate::diagnostic::Severity;
+use crate::model::context::{Arg, ModuleContext};
 
 pub static RULE: Rule = Rule {
     code: "TFB607",

@@ -1,9 +1,9 @@
 //! TFB104 invalid-version-constraint: Terraform would refuse the constraint itself.
 
-use super::{rule_doc, Fixability, Rule};
-use crate::constraints::Parsed;
-use crate::context::{ModuleContext, Sink};
+use super::{rule_doc, Fixability, Rule, Sink};
 use crate::diagnostic::Severity;
+use crate::model::constraints::Parsed;
+use crate::model::context::ModuleContext;
 
 pub static RULE: Rule = Rule {
     code: "TFB104",

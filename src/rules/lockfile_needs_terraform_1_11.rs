@@ -1,9 +1,9 @@
 //! TFB103 lockfile-needs-terraform-1-11: `use_lockfile` is ignored or experimental before 1.11.
 
-use super::{rule_doc, Fixability, Rule};
-use crate::context::{ModuleContext, Sink};
+use super::{rule_doc, Fixability, Rule, Sink};
 use crate::diagnostic::Severity;
 use crate::fix::{self, versions};
+use crate::model::context::ModuleContext;
 
 pub static RULE: Rule = Rule {
     code: "TFB103",

@@ -1,10 +1,10 @@
 //! TFB605 missing-bucket-or-key: a required argument (`bucket`, `key`) is set neither in the
 //! block nor in a partial file; or the whole configuration is left to `terraform init`.
 
-use super::{rule_doc, Fixability, Rule};
-use crate::context::{Missing, ModuleContext, Sink};
+use super::{rule_doc, Fixability, Rule, Sink};
 use crate::diagnostic::Severity;
-use crate::schema::S3_ARGUMENTS;
+use crate::model::context::{Missing, ModuleContext};
+use crate::model::schema::S3_ARGUMENTS;
 
 pub static RULE: Rule = Rule {
     code: "TFB605",

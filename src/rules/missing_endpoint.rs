@@ -1,9 +1,9 @@
 //! TFB201 missing-endpoint: without an endpoint, the state goes to AWS.
 
-use super::{rule_doc, Fixability, Rule};
-use crate::context::{Missing, ModuleContext, S3Config, Sink};
+use super::{rule_doc, Fixability, Rule, Sink};
 use crate::diagnostic::Severity;
-use crate::value::Literal;
+use crate::model::context::{Missing, ModuleContext, S3Config};
+use crate::model::value::Literal;
 
 pub static RULE: Rule = Rule {
     code: "TFB201",

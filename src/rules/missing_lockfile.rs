@@ -1,10 +1,10 @@
 //! TFB501 missing-lockfile: without `use_lockfile = true`, concurrent runs can corrupt state.
 
-use super::{rule_doc, Fixability, Rule};
-use crate::context::{Missing, ModuleContext, S3Config, Sink};
+use super::{rule_doc, Fixability, Rule, Sink};
 use crate::diagnostic::{Edit, Severity};
 use crate::fix::{self, edits, versions};
-use crate::source::SourceFile;
+use crate::input::source::SourceFile;
+use crate::model::context::{Missing, ModuleContext, S3Config};
 
 pub static RULE: Rule = Rule {
     code: "TFB501",
@@ -94,7 +94,7 @@ fn lockfile_fix(
 fn dynamodb_table_here<'a>(
     config: &S3Config<'a>,
     file: &SourceFile,
-) -> Option<crate::context::Arg<'a>> {
+) -> Option<crate::model::context::Arg<'a>> {
     super::dynamodb_locking::foreign_endpoint(config)?;
     config
         .get("dynamodb_table")

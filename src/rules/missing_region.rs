@@ -1,10 +1,10 @@
 //! TFB303 missing-region: the AWS SDK needs a region even when the store ignores it.
 
-use super::{rule_doc, Fixability, Rule};
-use crate::context::{Missing, ModuleContext, Sink};
+use super::{rule_doc, Fixability, Rule, Sink};
 use crate::diagnostic::Severity;
 use crate::fix::{self, edits};
-use crate::schema::SPACES_SIGNING_REGION;
+use crate::model::context::{Missing, ModuleContext};
+use crate::model::schema::SPACES_SIGNING_REGION;
 
 pub static RULE: Rule = Rule {
     code: "TFB303",

@@ -1,8 +1,8 @@
 //! TFB101 missing-required-version: nothing stops a Terraform too old for the backend.
 
-use super::{rule_doc, Fixability, Rule};
-use crate::context::{ModuleContext, Sink};
+use super::{rule_doc, Fixability, Rule, Sink};
 use crate::diagnostic::Severity;
+use crate::model::context::ModuleContext;
 
 pub static RULE: Rule = Rule {
     code: "TFB101",

@@ -1,10 +1,10 @@
 //! TFB301 missing-skip-flag: one of the five AWS-only checks is left on.
 
-use super::{rule_doc, Fixability, Rule};
-use crate::context::{Missing, ModuleContext, Sink};
+use super::{rule_doc, Fixability, Rule, Sink};
 use crate::diagnostic::Severity;
 use crate::fix::{self, edits};
-use crate::schema::SKIP_FLAGS;
+use crate::model::context::{Missing, ModuleContext};
+use crate::model::schema::SKIP_FLAGS;
 
 pub static RULE: Rule = Rule {
     code: "TFB301",

@@ -1,12 +1,18 @@
-//! The rules, one per file, and the registry that lists them.
+//! The rules, one per file, the registry that lists them, and the [`Sink`] they report to.
+//!
+//! May use: [`crate::diagnostic`], [`crate::input`], [`crate::model`] and [`crate::fix`] (to
+//! build fixes). Never the linter pipeline, the renderers or a front end.
 //!
 //! A rule is a plain [`Rule`] value: its code, name, default severity, whether it can fix,
 //! a one-line summary, its Markdown document (embedded from `rules/<CODE>.md`) and the
 //! function that checks one module. To add a rule: write `src/rules/<name>.rs` declaring
 //! `pub static RULE: Rule`, add its document `rules/<CODE>.md`, and list it in [`RULES`].
 
-use crate::context::ModuleContext;
 use crate::diagnostic::Severity;
+use crate::model::context::ModuleContext;
+
+mod sink;
+pub use sink::Sink;
 
 mod block_instead_of_attribute;
 mod bucket_in_endpoint;
@@ -68,7 +74,7 @@ pub struct Rule {
     /// The rule's Markdown document from `rules/`.
     pub doc: &'static str,
     /// Checks one module. `None` for rules that the pipeline itself reports (parse errors).
-    pub check: Option<fn(&ModuleContext, &mut crate::context::Sink)>,
+    pub check: Option<fn(&ModuleContext, &mut Sink)>,
 }
 
 impl std::fmt::Debug for Rule {
@@ -136,15 +142,7 @@ pub mod pipeline {
     pub use super::unused_suppression::RULE as UNUSED_SUPPRESSION;
 }
 
-/// Base of the rule documentation links; overridable at build time.
-pub const DOCS_BASE: &str = match option_env!("TFBLINT_DOCS_BASE") {
-    Some(base) => base,
-    None => "https://github.com/tfblint/tfblint/blob/main/rules/",
-};
-
-pub fn doc_url(code: &str) -> String {
-    format!("{DOCS_BASE}{code}.md")
-}
+pub use crate::diagnostic::{doc_url, DOCS_BASE};
 
 #[cfg(test)]
 mod tests {

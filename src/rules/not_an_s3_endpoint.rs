@@ -1,10 +1,10 @@
 //! TFB206 not-an-s3-endpoint: a CDN or website host, or a URL with a path, query or credentials.
 
-use super::{rule_doc, Fixability, Rule};
-use crate::context::{ModuleContext, Sink};
+use super::{rule_doc, Fixability, Rule, Sink};
 use crate::diagnostic::Severity;
-use crate::endpoints::{endpoint_values, EndpointValue};
-use crate::spaces::SpacesHostKind;
+use crate::model::context::ModuleContext;
+use crate::model::endpoints::{endpoint_values, EndpointValue};
+use crate::model::spaces::SpacesHostKind;
 
 pub static RULE: Rule = Rule {
     code: "TFB206",

@@ -1,11 +1,11 @@
 //! TFB304 region-not-us-east-1: on Spaces, the region is part of the endpoint, not `region`.
 
-use super::{rule_doc, Fixability, Rule};
-use crate::context::{ModuleContext, Sink};
+use super::{rule_doc, Fixability, Rule, Sink};
 use crate::diagnostic::Severity;
 use crate::fix::{self, edits};
-use crate::schema::SPACES_SIGNING_REGION;
-use crate::spaces::is_spaces_region;
+use crate::model::context::ModuleContext;
+use crate::model::schema::SPACES_SIGNING_REGION;
+use crate::model::spaces::is_spaces_region;
 
 pub static RULE: Rule = Rule {
     code: "TFB304",

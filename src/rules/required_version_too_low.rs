@@ -1,9 +1,9 @@
 //! TFB102 required-version-too-low: the constraints admit a Terraform older than 1.6.3.
 
-use super::{rule_doc, Fixability, Rule};
-use crate::context::{ModuleContext, Sink};
+use super::{rule_doc, Fixability, Rule, Sink};
 use crate::diagnostic::Severity;
 use crate::fix::{self, versions};
+use crate::model::context::ModuleContext;
 
 pub static RULE: Rule = Rule {
     code: "TFB102",

@@ -1,10 +1,10 @@
 //! TFB302 skip-flag-not-true: a skip flag is set to something Terraform does not read as true.
 
-use super::{rule_doc, Fixability, Rule};
-use crate::context::{ModuleContext, Sink};
+use super::{rule_doc, Fixability, Rule, Sink};
 use crate::diagnostic::Severity;
 use crate::fix::{self, edits};
-use crate::schema::SKIP_FLAGS;
+use crate::model::context::ModuleContext;
+use crate::model::schema::SKIP_FLAGS;
 
 pub static RULE: Rule = Rule {
     code: "TFB302",

@@ -1,9 +1,9 @@
 //! TFB106 unbounded-pessimistic-constraint: `~> 1` has no upper bound (go-version#162).
 
-use super::{rule_doc, Fixability, Rule};
-use crate::constraints::narrow;
-use crate::context::{ModuleContext, Sink};
+use super::{rule_doc, Fixability, Rule, Sink};
 use crate::diagnostic::Severity;
+use crate::model::constraints::narrow;
+use crate::model::context::ModuleContext;
 
 pub static RULE: Rule = Rule {
     code: "TFB106",

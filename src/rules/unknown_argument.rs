@@ -4,13 +4,16 @@
 use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::Span;
 
-use super::{rule_doc, Fixability, Rule};
-use crate::context::{Arg, Engine, ModuleContext, Sink};
+use super::{rule_doc, Fixability, Rule, Sink};
 use crate::diagnostic::Severity;
 use crate::fix::{self, edits};
-use crate::schema::{engine_name, other_engine, s3_argument, Argument, Status, S3_ARGUMENTS};
-use crate::value::Literal;
-use crate::version::Version;
+use crate::model::context::{Arg, Engine, ModuleContext};
+use crate::model::schema::{
+    engine_name, other_engine, s3_argument, Argument, Status, S3_ARGUMENTS,
+};
+use crate::model::spaces::edit_distance;
+use crate::model::value::Literal;
+use crate::model::version::Version;
 
 /// The Terraform version OpenTofu forked from.
 const FORK: Version = Version::new(1, 6, 0);
@@ -170,28 +173,10 @@ fn unknown(
 /// ties go to the first.
 fn suggestion<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     candidates
-        .map(|c| (levenshtein(name, c), c))
+        .map(|c| (edit_distance(name, c), c))
         .filter(|&(d, _)| d < 3)
         .min_by_key(|&(d, _)| d)
         .map(|(_, c)| c)
-}
-
-/// Edit distance in characters: insertions, deletions and substitutions.
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (diagonal + usize::from(ca != cb))
-                .min(above + 1)
-                .min(row[j] + 1);
-            diagonal = above;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]
@@ -199,15 +184,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn edit_distance() {
-        assert_eq!(levenshtein("", ""), 0);
-        assert_eq!(levenshtein("abc", ""), 3);
-        assert_eq!(levenshtein("", "ab"), 2);
-        assert_eq!(levenshtein("kitten", "sitting"), 3);
-        assert_eq!(levenshtein("bucket", "Bucket"), 1);
-        assert_eq!(levenshtein("é", "e"), 1);
+    fn edit_distance_counts_characters() {
+        assert_eq!(edit_distance("", ""), 0);
+        assert_eq!(edit_distance("abc", ""), 3);
+        assert_eq!(edit_distance("", "ab"), 2);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("bucket", "Bucket"), 1);
+        assert_eq!(edit_distance("é", "e"), 1);
         assert_eq!(
-            levenshtein("skip_credential_validation", "skip_credentials_validation"),
+            edit_distance("skip_credential_validation", "skip_credentials_validation"),
             1
         );
     }

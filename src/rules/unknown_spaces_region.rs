@@ -1,10 +1,10 @@
 //! TFB204 unknown-spaces-region: `<x>.digitaloceanspaces.com` where `x` is no Spaces region.
 
-use super::{rule_doc, Fixability, Rule};
-use crate::context::{ModuleContext, Sink};
+use super::{rule_doc, Fixability, Rule, Sink};
 use crate::diagnostic::Severity;
-use crate::endpoints::endpoint_values;
-use crate::spaces::{
+use crate::model::context::ModuleContext;
+use crate::model::endpoints::endpoint_values;
+use crate::model::spaces::{
     all_regions, is_spaces_region, looks_like_placeholder, nearest_region, SpacesHostKind,
 };
 

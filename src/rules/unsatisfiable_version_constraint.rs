@@ -1,8 +1,8 @@
 //! TFB105 unsatisfiable-version-constraint: no Terraform version satisfies every constraint.
 
-use super::{rule_doc, Fixability, Rule};
-use crate::context::{ModuleContext, Sink};
+use super::{rule_doc, Fixability, Rule, Sink};
 use crate::diagnostic::Severity;
+use crate::model::context::ModuleContext;
 
 pub static RULE: Rule = Rule {
     code: "TFB105",

@@ -1,9 +1,9 @@
 //! TFB608 unsupported-by-spaces: encryption and ACL settings Spaces does not support.
 
-use super::{rule_doc, Fixability, Rule};
-use crate::context::{ModuleContext, Sink};
+use super::{rule_doc, Fixability, Rule, Sink};
 use crate::diagnostic::Severity;
-use crate::value::Literal;
+use crate::model::context::ModuleContext;
+use crate::model::value::Literal;
 
 pub static RULE: Rule = Rule {
     code: "TFB608",

@@ -9,12 +9,12 @@ use std::ops::Range;
 use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::Span;
 
-use super::{rule_doc, Fixability, Rule};
-use crate::context::{ModuleContext, Sink};
+use super::{rule_doc, Fixability, Rule, Sink};
 use crate::diagnostic::Severity;
-use crate::schema::CREDENTIAL_ARGUMENTS;
-use crate::schema::{engine_name, s3_argument, Argument, Type, SKIP_FLAGS};
-use crate::value::Literal;
+use crate::model::context::ModuleContext;
+use crate::model::schema::CREDENTIAL_ARGUMENTS;
+use crate::model::schema::{engine_name, s3_argument, Argument, Type, SKIP_FLAGS};
+use crate::model::value::Literal;
 
 pub static RULE: Rule = Rule {
     code: "TFB603",

@@ -6,7 +6,7 @@ use std::path::{Component, Path, PathBuf};
 use globset::GlobSet;
 use walkdir::WalkDir;
 
-use crate::source::FileKind;
+use crate::input::source::FileKind;
 
 /// A file to read, as the user would name it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -73,7 +73,7 @@ impl Walker<'_> {
         if !meta.is_file() {
             return Err(not_regular());
         }
-        let file = crate::lint::open_nonblocking(path).map_err(|e| io_reason(&e))?;
+        let file = crate::input::read::open_nonblocking(path).map_err(|e| io_reason(&e))?;
         if !file.metadata().map_err(|e| io_reason(&e))?.is_file() {
             return Err(not_regular());
         }

@@ -2,9 +2,9 @@
 
 use std::ops::Range;
 
-use crate::context::Arg;
-use crate::value::Literal;
-use crate::version::{
+use crate::model::context::Arg;
+use crate::model::value::Literal;
+use crate::model::version::{
     intersect_all, parse_constraint, Constraint, ConstraintError, Version, VersionSet,
 };
 

@@ -8,52 +8,19 @@
 //! Before anything is written, each changed file must parse again and no rule fixed in it may
 //! still fire more than it did unfixably before; a file failing either is left alone.
 
-pub mod edits;
-pub mod versions;
-
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
-use crate::discover::{io_reason, ModuleFiles};
-use crate::lint::{lint_module, load_module, Options, Override};
-use crate::source::parse_recovering;
+use crate::diagnostic::{Diagnostic, Edit, Fix};
+use crate::fix::{apply, touched, FixOptions};
+use crate::input::discover::{io_reason, ModuleFiles};
+use crate::input::source::parse_recovering;
+use crate::linter::pipeline::{lint_module, load_module, Buffer, Options};
 
 /// Passes before the engine gives up on fixes that keep overlapping.
 pub const MAX_PASSES: usize = 10;
-
-/// Which fixes to apply.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct FixOptions {
-    /// Also apply fixes that change behaviour.
-    pub unsafe_fixes: bool,
-}
-
-impl FixOptions {
-    pub fn applies(&self, fix: &Fix) -> bool {
-        fix.applicability == Applicability::Safe || self.unsafe_fixes
-    }
-}
-
-/// A fix that keeps the configuration's behaviour (`--fix`).
-pub fn safe(description: impl Into<String>, edits: Vec<Edit>) -> Fix {
-    Fix {
-        applicability: Applicability::Safe,
-        description: description.into(),
-        edits,
-    }
-}
-
-/// A fix that changes behaviour (`--fix --unsafe-fixes`).
-pub fn unsafe_fix(description: impl Into<String>, edits: Vec<Edit>) -> Fix {
-    Fix {
-        applicability: Applicability::Unsafe,
-        description: description.into(),
-        edits,
-    }
-}
 
 /// The planned change to one file.
 #[derive(Debug, Clone)]
@@ -122,7 +89,7 @@ impl Plan {
 /// Plans the fixes of every module (nothing is written).
 pub fn plan(
     modules: &BTreeMap<PathBuf, ModuleFiles>,
-    overrides: &[Override],
+    overrides: &[Buffer],
     options: &Options,
     fix: FixOptions,
 ) -> Plan {
@@ -139,7 +106,7 @@ pub fn plan(
 /// Plans the fixes of one module: the pass loop, then the checks.
 pub fn plan_module(
     files: &ModuleFiles,
-    overrides: &[Override],
+    overrides: &[Buffer],
     options: &Options,
     fix: FixOptions,
 ) -> Vec<FilePlan> {
@@ -157,10 +124,10 @@ pub fn plan_module(
         .map(|(abs, e)| (e.display.as_str(), abs.as_path()))
         .collect();
 
-    let with_current = |current: &BTreeMap<PathBuf, String>| -> Vec<Override> {
+    let with_current = |current: &BTreeMap<PathBuf, String>| -> Vec<Buffer> {
         current
             .iter()
-            .map(|(path, text)| Override {
+            .map(|(path, text)| Buffer {
                 path: path.clone(),
                 bytes: text.as_bytes().to_vec(),
             })
@@ -298,121 +265,6 @@ fn check(
     None
 }
 
-/// Applies each fix whole or not at all, in order: a fix whose edits overlap an edit already
-/// taken is left for the next pass. A fix with exactly the edits of one already taken (two
-/// findings with the same repair) counts as applied. Returns the new text and, per fix,
-/// whether it was applied.
-pub fn apply_fixes(text: &str, fixes: &[&Fix]) -> (String, Vec<bool>) {
-    let (text, applied, _) = apply(text, fixes);
-    (text, applied)
-}
-
-/// [`apply_fixes`], also returning the edits taken, sorted.
-fn apply(text: &str, fixes: &[&Fix]) -> (String, Vec<bool>, Vec<Edit>) {
-    let mut taken: Vec<&Edit> = Vec::new();
-    let mut taken_fixes: Vec<&Fix> = Vec::new();
-    let mut applied = Vec::with_capacity(fixes.len());
-    for fix in fixes {
-        if taken_fixes.iter().any(|t| t.edits == fix.edits) {
-            applied.push(true);
-            continue;
-        }
-        let valid = fix.edits.iter().all(|e| {
-            e.range.start <= e.range.end
-                && e.range.end <= text.len()
-                && text.is_char_boundary(e.range.start)
-                && text.is_char_boundary(e.range.end)
-        });
-        let own_overlap = fix
-            .edits
-            .iter()
-            .enumerate()
-            .any(|(i, a)| fix.edits[i + 1..].iter().any(|b| overlaps(a, b)));
-        let clashes = fix
-            .edits
-            .iter()
-            .any(|e| taken.iter().any(|t| overlaps(e, t)));
-        if !valid || own_overlap || clashes || fix.edits.is_empty() {
-            applied.push(false);
-            continue;
-        }
-        taken.extend(fix.edits.iter());
-        taken_fixes.push(fix);
-        applied.push(true);
-    }
-    // Stable: insertions at one offset keep the order their fixes came in.
-    let mut order: Vec<Edit> = taken.into_iter().cloned().collect();
-    order.sort_by_key(|e| (e.range.start, e.range.end));
-    let mut out = String::with_capacity(text.len() + 64);
-    let mut at = 0;
-    for edit in &order {
-        out.push_str(&text[at..edit.range.start]);
-        out.push_str(&edit.replacement);
-        at = edit.range.end;
-    }
-    out.push_str(&text[at..]);
-    (out, applied, order)
-}
-
-/// Maps every pass's edits back to ranges of the original text: a range of a later text is
-/// widened to the whole range of any earlier edit it reaches into.
-fn touched(passes: &[Vec<Edit>]) -> Vec<Range<usize>> {
-    let mut ranges: Vec<Range<usize>> = Vec::new();
-    for (k, pass) in passes.iter().enumerate() {
-        for edit in pass {
-            let mut range = edit.range.clone();
-            for earlier in passes[..k].iter().rev() {
-                range = map_back(earlier, range);
-            }
-            ranges.push(range);
-        }
-    }
-    ranges.sort_by_key(|r| (r.start, r.end));
-    let mut merged: Vec<Range<usize>> = Vec::new();
-    for r in ranges {
-        match merged.last_mut() {
-            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
-            _ => merged.push(r),
-        }
-    }
-    merged
-}
-
-/// The range of the text before `edits` (sorted, applied together) that `range` of the text
-/// after them comes from: a position inside an edit's replacement maps to the whole range the
-/// edit replaced.
-fn map_back(edits: &[Edit], range: Range<usize>) -> Range<usize> {
-    let back = |p: usize, low: bool| {
-        let mut delta: isize = 0;
-        for e in edits {
-            let start = (e.range.start as isize + delta) as usize;
-            let end = start + e.replacement.len();
-            if p < start {
-                break;
-            }
-            if p < end || (p == end && !low) || (p == start && low) {
-                return if low { e.range.start } else { e.range.end };
-            }
-            delta += e.replacement.len() as isize - e.range.len() as isize;
-        }
-        (p as isize - delta) as usize
-    };
-    let start = back(range.start, true);
-    start..back(range.end, false).max(start)
-}
-
-/// Two insertions at one offset do not clash (both apply, in order); an insertion clashes with
-/// a replacement that touches its offset; replacements clash when they share a byte.
-fn overlaps(a: &Edit, b: &Edit) -> bool {
-    let (a, b) = (&a.range, &b.range);
-    match (a.is_empty(), b.is_empty()) {
-        (true, true) => false,
-        (true, false) => b.start <= a.start && a.start <= b.end,
-        (false, true) => a.start <= b.start && b.start <= a.end,
-        (false, false) => a.start < b.end && b.start < a.end,
-    }
-}
-
 /// Writes `text` to `path` atomically: a temporary file in the same directory, given the
 /// file's permissions, then renamed over it. `expected` is the text the fix was planned on:
 /// a file that changed, vanished or became read-only since is not written.
@@ -463,14 +315,6 @@ pub fn write(plan: &Plan) -> (Vec<&FilePlan>, Vec<String>) {
 mod tests {
     use super::*;
 
-    fn fix(edits: Vec<Edit>) -> Fix {
-        Fix {
-            applicability: Applicability::Safe,
-            description: String::new(),
-            edits,
-        }
-    }
-
     #[test]
     fn a_fixed_text_that_does_not_parse_or_still_fires_is_refused() {
         let original = "a = 1\n";
@@ -512,18 +356,5 @@ mod tests {
             check("f.tf", original, "a = 2\n", &codes, &unfixable, &[still]),
             None
         );
-    }
-
-    #[test]
-    fn overlapping_fixes_wait_and_identical_ones_count_once() {
-        let text = "abcdef";
-        let a = fix(vec![edits::replace(1..3, "X")]);
-        let b = fix(vec![edits::replace(2..4, "Y")]);
-        let c = fix(vec![edits::insert(6, "1"), edits::insert(0, ">")]);
-        let d = fix(vec![edits::insert(6, "2")]);
-        let a2 = a.clone();
-        let (out, applied) = apply_fixes(text, &[&a, &b, &c, &d, &a2]);
-        assert_eq!(out, ">aXdef12");
-        assert_eq!(applied, [true, false, true, true, true]);
     }
 }

@@ -113,7 +113,7 @@ pub struct SourceFile {
     pub text: Arc<str>,
     /// Built on first use: only files with findings need positions.
     lines: OnceLock<LineIndex>,
-    /// Whether the file can hold anything a rule reads (see [`crate::scope`]).
+    /// Whether the file can hold anything a rule reads (see [`crate::input::scope`]).
     pub in_scope: bool,
     /// The syntax tree, or why there is none. An out-of-scope file has an empty body.
     pub parsed: Result<Body, ParseFailure>,
@@ -157,7 +157,7 @@ impl SourceFile {
         bytes: Vec<u8>,
         mode: ParseMode,
     ) -> Self {
-        let in_scope = crate::scope::in_scope(kind, &bytes);
+        let in_scope = crate::input::scope::in_scope(kind, &bytes);
         let (text, parsed, redefined) = match decode(bytes) {
             Err((text, failure)) => (text, Err(failure), Vec::new()),
             Ok(text) => {

@@ -11,8 +11,8 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::context::Engine;
 use crate::diagnostic::Severity;
+use crate::model::context::Engine;
 use crate::rules::{self, Rule};
 
 /// The names a configuration file may have, in order of preference.
@@ -169,9 +169,14 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 
 /// Loads and validates a configuration file.
 pub fn load(path: &Path, cwd: &Path) -> Result<Config, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: {}", path.display(), crate::discover::io_reason(&e)))?;
-    let shown = crate::discover::display_path(cwd, path);
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        format!(
+            "{}: {}",
+            path.display(),
+            crate::input::discover::io_reason(&e)
+        )
+    })?;
+    let shown = crate::input::discover::display_path(cwd, path);
     let at = |span: Range<usize>, message: String| {
         let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
         format!("{shown}:{line}: {message}")
@@ -186,7 +191,7 @@ pub fn load(path: &Path, cwd: &Path) -> Result<Config, String> {
 
     let root = path
         .parent()
-        .map(|p| crate::discover::absolute(cwd, p))
+        .map(|p| crate::input::discover::absolute(cwd, p))
         .unwrap_or_else(|| cwd.to_path_buf());
     let mut config = Config::default_in(&root);
     config.path = Some(path.to_path_buf());

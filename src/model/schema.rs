@@ -5,10 +5,10 @@ use std::ops::Range;
 
 use hcl_edit::expr::Expression;
 
-use crate::context::{Engine, S3Config};
-use crate::source::SourceFile;
-use crate::value::{object_get, Literal};
-use crate::version::Version;
+use crate::input::source::SourceFile;
+use crate::model::context::{Engine, S3Config};
+use crate::model::value::{object_get, Literal};
+use crate::model::version::Version;
 
 /// The five AWS-only checks that must be off on an S3-compatible store, and why.
 pub const SKIP_FLAGS: &[(&str, &str)] = &[

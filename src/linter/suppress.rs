@@ -9,8 +9,8 @@
 
 use std::ops::Range;
 
-use crate::config::Selector;
-use crate::source::SourceFile;
+use crate::input::source::SourceFile;
+use crate::linter::config::Selector;
 
 const MARKER: &str = "tfblint-ignore";
 
@@ -164,7 +164,7 @@ fn line_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::FileKind;
+    use crate::input::source::FileKind;
 
     fn parse(text: &str) -> Vec<Directive> {
         let file = SourceFile::from_bytes(

@@ -96,7 +96,7 @@ impl Diagnostic {
 
     /// The documentation URL of this diagnostic's rule.
     pub fn url(&self) -> String {
-        crate::rules::doc_url(self.code)
+        doc_url(self.code)
     }
 
     /// The total order every output format uses: file, line, column, code, then the rest
@@ -157,4 +157,14 @@ impl Report {
             },
         }
     }
+}
+
+/// Base of the rule documentation links; overridable at build time.
+pub const DOCS_BASE: &str = match option_env!("TFBLINT_DOCS_BASE") {
+    Some(base) => base,
+    None => "https://github.com/tfblint/tfblint/blob/main/rules/",
+};
+
+pub fn doc_url(code: &str) -> String {
+    format!("{DOCS_BASE}{code}.md")
 }

@@ -11,30 +11,32 @@
 //!   is nothing to fix or the fix was refused); the remaining findings go to stderr in compact
 //!   form, then the summary. Only the stdin text is fixed: no file on disk is written.
 
-use std::path::PathBuf;
-
-use crate::cli::{exit, print_out, Cli};
-use crate::discover::{absolute, Discovery};
-use crate::fix::{self, FilePlan, FixOptions};
-use crate::lint::{self, Options, Override};
+use super::{exit, print_error, print_out, Cli};
+use crate::fix::FixOptions;
+use crate::input::discover::Discovery;
+use crate::linter::fixer::{self, FilePlan};
+use crate::linter::pipeline::Buffer;
+use crate::linter::Workspace;
 use crate::render::{self, Format, HumanOptions};
 
+/// `stdin`: the buffer read from stdin, if any; only its text is fixed then.
 pub fn run(
     cli: &Cli,
+    workspace: &Workspace,
     discovery: &Discovery,
-    overrides: &[Override],
-    options: &Options,
-    stdin: Option<PathBuf>,
+    stdin: Option<&Buffer>,
 ) -> Result<u8, String> {
     let fix_options = FixOptions {
         unsafe_fixes: cli.unsafe_fixes,
     };
-    let plan = fix::plan(&discovery.modules, overrides, options, fix_options);
+    let buffers: Vec<Buffer> = stdin.into_iter().cloned().collect();
+    let plan = workspace.plan_fixes(discovery, &buffers, fix_options);
     let mut errors: Vec<String> = discovery.errors.clone();
+    let stdin_path = stdin.map(|b| workspace.absolute(&b.path));
     let is_stdin = |f: &FilePlan| {
-        stdin
+        stdin_path
             .as_ref()
-            .is_some_and(|s| absolute(&options.cwd, &f.path) == *s)
+            .is_some_and(|s| workspace.absolute(&f.path) == *s)
     };
     // With stdin, only its text is fixed.
     let in_scope: Vec<&FilePlan> = plan
@@ -70,22 +72,18 @@ pub fn run(
         });
     }
 
-    let fail_on = options.config.fail_on;
-    if let Some(stdin_path) = stdin {
+    let fail_on = workspace.options().config.fail_on;
+    if let Some(stdin) = stdin {
         let text = match writable.first() {
             Some(f) => f.fixed.clone(),
-            None => overrides
-                .iter()
-                .find(|o| o.path == stdin_path)
-                .map(|o| String::from_utf8_lossy(&o.bytes).into_owned())
-                .unwrap_or_default(),
+            None => String::from_utf8_lossy(&stdin.bytes).into_owned(),
         };
         print_out(&text)?;
-        let mut rest: Vec<Override> = overrides.to_vec();
-        for o in rest.iter_mut().filter(|o| o.path == stdin_path) {
-            o.bytes = text.clone().into_bytes();
-        }
-        let report = lint::run(&discovery.modules, &rest, options);
+        let rest = [Buffer {
+            path: stdin.path.clone(),
+            bytes: text.clone().into_bytes(),
+        }];
+        let report = workspace.lint(discovery, &rest);
         eprint!(
             "{}",
             render::render(Format::Compact, &report, HumanOptions { color: false })
@@ -106,11 +104,11 @@ pub fn run(
         });
     }
 
-    let (written, write_errors) = fix::write(&plan);
+    let (written, write_errors) = fixer::write(&plan);
     errors.extend(write_errors);
     let fixed: usize = written.iter().map(|f| f.fixed_count()).sum();
     // What is left, read back from disk.
-    let report = lint::run(&discovery.modules, overrides, options);
+    let report = workspace.lint(discovery, &buffers);
     let output = render::render(
         cli.format,
         &report,
@@ -156,6 +154,6 @@ fn count_line(verb: &str, fixed: usize, files: usize, remaining: Option<usize>) 
 
 fn report_errors(errors: &[String]) {
     for error in errors {
-        crate::cli::print_error(error);
+        print_error(error);
     }
 }

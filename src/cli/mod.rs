@@ -1,140 +1,27 @@
-//! The command line: parse arguments, run the pipeline, print, choose the exit code.
+//! The command line: parse arguments, resolve configuration, call the linter, render, choose
+//! the exit code.
+//!
+//! May use every layer below: [`crate::linter`], [`crate::render`], [`crate::rules`] (for
+//! `tfblint rules`) and the vocabulary of [`crate::diagnostic`] and [`crate::model`].
 
-use std::io::{IsTerminal, Read, Write};
+mod args;
+mod fix;
+
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use clap::Parser;
 
-use crate::config::{self, Config, FailOn, Selector};
-use crate::context::Engine;
+pub use args::{Cli, ColorChoice, Command};
+
 use crate::diagnostic::Severity;
-use crate::discover::Walker;
-use crate::lint::{self, Options};
-use crate::render::{self, Format, HumanOptions};
+use crate::input::source::ParseMode;
+use crate::linter::config::{self, Config, Selector};
+use crate::linter::pipeline::{Buffer, Options};
+use crate::linter::Workspace;
+use crate::render::{self, HumanOptions};
 use crate::rules;
-
-/// Lints Terraform/OpenTofu `backend "s3"` configurations for DigitalOcean Spaces and other
-/// S3-compatible stores.
-#[derive(Debug, Parser)]
-#[command(name = "tfblint", version, args_conflicts_with_subcommands = true)]
-pub struct Cli {
-    #[command(subcommand)]
-    pub command: Option<Command>,
-
-    /// Files or directories to lint. A directory is walked recursively; a file brings its
-    /// directory's other Terraform files in as module context.
-    #[arg(value_name = "PATH", default_value = ".")]
-    pub paths: Vec<PathBuf>,
-
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-
-    /// When to color the human format.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    pub color: ColorChoice,
-
-    /// Skip paths matching this glob (relative to the walked directory); repeatable.
-    #[arg(long, value_name = "GLOB")]
-    pub exclude: Vec<String>,
-
-    /// Which program runs the configuration [default: opentofu when a module has `.tofu`
-    /// files, else terraform].
-    #[arg(long, value_enum)]
-    pub engine: Option<Engine>,
-
-    /// Use this configuration file instead of looking for `tfblint.toml` / `.tfblint.toml`
-    /// from the working directory up.
-    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
-    pub config: Option<PathBuf>,
-
-    /// Ignore every configuration file.
-    #[arg(long)]
-    pub no_config: bool,
-
-    /// Run only these rules: codes or prefixes (`TFB3`), comma-separated; replaces `select`.
-    #[arg(long, value_delimiter = ',', value_name = "CODES")]
-    pub select: Option<Vec<String>>,
-
-    /// Do not run these rules: codes or prefixes, comma-separated; replaces `ignore`.
-    #[arg(long, value_delimiter = ',', value_name = "CODES")]
-    pub ignore: Option<Vec<String>>,
-
-    /// Change a rule's severity, e.g. `TFB501=error`; repeatable.
-    #[arg(long, value_name = "CODE=LEVEL")]
-    pub severity: Vec<String>,
-
-    /// The lowest severity that makes the run fail (exit 1).
-    #[arg(long, value_enum)]
-    pub fail_on: Option<FailOn>,
-
-    /// Spaces regions to accept besides the built-in list, comma-separated.
-    #[arg(long, value_delimiter = ',', value_name = "REGIONS")]
-    pub spaces_regions: Option<Vec<String>>,
-
-    /// Read the file's text from stdin (path `-`) and lint it as if it were at PATH, with its
-    /// directory's other files as module context.
-    #[arg(long, value_name = "PATH")]
-    pub stdin_filename: Option<PathBuf>,
-
-    /// Apply every safe fix to the files, then report what is left. With stdin (`-`), print
-    /// the fixed text to stdout instead (the remaining findings go to stderr, compact).
-    #[arg(long)]
-    pub fix: bool,
-
-    /// With `--fix` or `--diff`: also apply the fixes that change behaviour.
-    #[arg(long)]
-    pub unsafe_fixes: bool,
-
-    /// Print a unified diff of what `--fix` would change, and write nothing (exit 1 when
-    /// there is something to fix).
-    #[arg(long)]
-    pub diff: bool,
-
-    /// Parse every file, even those that cannot produce a finding (for testing the shortcut).
-    #[arg(long, hide = true)]
-    pub no_prefilter: bool,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// List every rule: code, name, default severity, whether it can fix.
-    Rules,
-    /// Print a rule's documentation.
-    Rule {
-        /// The rule's code, e.g. TFB301.
-        code: String,
-    },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    /// Color only on a terminal, and only when `NO_COLOR` is unset.
-    Auto,
-    Always,
-    Never,
-}
-
-impl Cli {
-    pub(crate) fn color_resolved(&self) -> bool {
-        self.color.resolve()
-    }
-}
-
-impl ColorChoice {
-    fn resolve(self) -> bool {
-        match self {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::io::stdout().is_terminal()
-                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-            }
-        }
-    }
-}
 
 /// Exit codes: 0 clean, 1 findings at error level, 2 usage or I/O error.
 pub mod exit {
@@ -184,11 +71,12 @@ fn run(cli: Cli) -> Result<u8, String> {
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
     let config = resolve_config(&cli, &cwd)?;
-    let exclude = build_globs(&config.exclude)?;
-    let walker = Walker {
-        cwd: &cwd,
-        exclude: &exclude,
-    };
+    let fail_on = config.fail_on;
+    let mut options = Options::new(config, cwd);
+    if cli.no_prefilter {
+        options.parse_mode = ParseMode::Full;
+    }
+    let workspace = Workspace::new(options)?;
 
     // `-` reads stdin; so does `--stdin-filename PATH` with no path given.
     let dash = |p: &PathBuf| p.as_os_str() == "-";
@@ -199,8 +87,7 @@ fn run(cli: Cli) -> Result<u8, String> {
     } else {
         cli.paths.iter().filter(|p| !dash(p)).cloned().collect()
     };
-    let mut discovery = walker.discover(&named).map_err(|e| e.0)?;
-    let mut overrides = Vec::new();
+    let mut buffers = Vec::new();
     if reads_stdin {
         let mut bytes = Vec::new();
         std::io::stdin()
@@ -210,31 +97,22 @@ fn run(cli: Cli) -> Result<u8, String> {
             .stdin_filename
             .clone()
             .unwrap_or_else(|| PathBuf::from("stdin.tf"));
-        walker.add_stdin(&mut discovery, &path);
-        overrides.push(lint::Override {
-            path: crate::discover::absolute(&cwd, &path),
-            bytes,
-        });
+        buffers.push(Buffer { path, bytes });
     }
+    let discovery = workspace.discover(&named, &buffers);
 
-    let fail_on = config.fail_on;
-    let mut options = Options::new(config, cwd.clone());
-    if cli.no_prefilter {
-        options.parse_mode = crate::source::ParseMode::Full;
-    }
     if cli.fix || cli.diff {
-        let stdin_path = reads_stdin.then(|| overrides[0].path.clone());
-        return crate::fix_cli::run(&cli, &discovery, &overrides, &options, stdin_path);
+        return fix::run(&cli, &workspace, &discovery, buffers.first());
     }
     if cli.unsafe_fixes {
         return Err("--unsafe-fixes needs --fix or --diff".into());
     }
-    let report = lint::run(&discovery.modules, &overrides, &options);
+    let report = workspace.lint(&discovery, &buffers);
     let output = render::render(
         cli.format,
         &report,
         HumanOptions {
-            color: cli.color.resolve(),
+            color: cli.color_resolved(),
         },
     );
     // When every path failed there is nothing to report: only the errors are printed.
@@ -308,16 +186,6 @@ fn resolve_config(cli: &Cli, cwd: &Path) -> Result<Config, String> {
         config.fail_on = fail_on;
     }
     Ok(config)
-}
-
-fn build_globs(patterns: &[String]) -> Result<GlobSet, String> {
-    let mut builder = GlobSetBuilder::new();
-    for pattern in patterns {
-        let glob = Glob::new(pattern)
-            .map_err(|e| format!("invalid --exclude glob `{pattern}`: {}", e.kind()))?;
-        builder.add(glob);
-    }
-    builder.build().map_err(|e| e.to_string())
 }
 
 fn rules_table() -> String {

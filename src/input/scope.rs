@@ -25,7 +25,7 @@ use std::sync::OnceLock;
 
 use memchr::memmem::Finder;
 
-use crate::source::FileKind;
+use crate::input::source::FileKind;
 
 /// Byte strings at least one of which every file that can produce a finding contains.
 pub const NEEDLES: &[&str] = &[
@@ -67,8 +67,16 @@ pub fn in_scope(kind: FileKind, bytes: &[u8]) -> bool {
     })
 }
 
+/// The credentials of `provider "digitalocean"` and the environment variable each is read
+/// from when left out.
+pub const PROVIDER_SECRET_ARGUMENTS: &[(&str, &str)] = &[
+    ("token", "DIGITALOCEAN_TOKEN"),
+    ("spaces_access_id", "SPACES_ACCESS_KEY_ID"),
+    ("spaces_secret_key", "SPACES_SECRET_ACCESS_KEY"),
+];
+
 fn names_a_provider_credential(bytes: &[u8]) -> bool {
-    crate::secrets::PROVIDER_SECRET_ARGUMENTS
+    PROVIDER_SECRET_ARGUMENTS
         .iter()
         .any(|(name, _)| memchr::memmem::find(bytes, name.as_bytes()).is_some())
 }

@@ -13,13 +13,11 @@ use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Attribute, Block, Body};
 use hcl_edit::Span;
 
-use crate::constraints::Constraints;
-use crate::diagnostic::{Diagnostic, Fix};
-use crate::rules::Rule;
-use crate::schema::CREDENTIAL_ARGUMENTS;
-use crate::source::{FileKind, SourceFile};
-use crate::spaces::Endpoint;
-use crate::value::{object_get, Literal};
+use crate::input::source::{FileKind, SourceFile};
+use crate::model::constraints::Constraints;
+use crate::model::schema::CREDENTIAL_ARGUMENTS;
+use crate::model::spaces::Endpoint;
+use crate::model::value::{object_get, Literal};
 
 /// Which program will run the configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, clap::ValueEnum)]
@@ -392,7 +390,7 @@ impl<'a> ModuleContext<'a> {
             })
             .collect();
         // DigitalOcean tokens, provider credentials and URL credentials.
-        ranges.extend(crate::secrets::secret_ranges(self));
+        ranges.extend(crate::model::secrets::secret_ranges(self));
         ranges
     }
 }
@@ -432,65 +430,6 @@ fn effective_required_versions<'a>(terraform_blocks: &[BlockRef<'a>]) -> Vec<Arg
             .copied()
             .collect(),
         None => args(false),
-    }
-}
-
-/// Collects a rule's findings for one module.
-#[derive(Debug, Default)]
-pub struct Sink {
-    diagnostics: Vec<Diagnostic>,
-}
-
-impl Sink {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Reports a finding of `rule` on `span` of `file`, with the rule's default severity.
-    /// The message must never contain a secret's value.
-    pub fn report(
-        &mut self,
-        rule: &'static Rule,
-        file: &SourceFile,
-        span: Range<usize>,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
-        let message = message.into();
-        self.diagnostics.push(Diagnostic {
-            code: rule.code,
-            name: rule.name,
-            severity: rule.severity,
-            label: String::new(),
-            message,
-            help: None,
-            file: file.display.clone(),
-            start: file.position(span.start),
-            end: file.position(span.end),
-            span,
-            fix: None,
-        });
-        self.diagnostics.last_mut().expect("just pushed")
-    }
-
-    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
-        self.diagnostics
-    }
-}
-
-impl Diagnostic {
-    pub fn with_help(&mut self, help: impl Into<String>) -> &mut Self {
-        self.help = Some(help.into());
-        self
-    }
-
-    pub fn with_label(&mut self, label: impl Into<String>) -> &mut Self {
-        self.label = label.into();
-        self
-    }
-
-    pub fn with_fix(&mut self, fix: Fix) -> &mut Self {
-        self.fix = Some(fix);
-        self
     }
 }
 

@@ -9,9 +9,9 @@ use std::ops::Range;
 use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::Span;
 
-use crate::context::Arg;
-use crate::source::SourceFile;
-use crate::spaces::Endpoint;
+use crate::input::source::SourceFile;
+use crate::model::context::Arg;
+use crate::model::spaces::Endpoint;
 
 /// The deprecated top-level arguments that hold an endpoint URL.
 pub const DEPRECATED_ENDPOINT_ARGUMENTS: &[&str] = &[

@@ -10,9 +10,9 @@ use hcl_edit::structure::{Attribute, Block, BlockLabel};
 use hcl_edit::visit::{visit_attr, visit_block, Visit};
 use hcl_edit::{Decorated, Span, Spanned};
 
-use crate::context::{Arg, ModuleContext};
-use crate::endpoints::endpoint_values;
-use crate::source::SourceFile;
+use crate::input::source::SourceFile;
+use crate::model::context::{Arg, ModuleContext};
+use crate::model::endpoints::endpoint_values;
 
 /// DigitalOcean API token prefixes and what each token is.
 pub const TOKEN_PREFIXES: &[(&str, &str)] = &[
@@ -24,13 +24,7 @@ pub const TOKEN_PREFIXES: &[(&str, &str)] = &[
 /// The number of lowercase hexadecimal digits after a token's prefix.
 pub const TOKEN_HEX_DIGITS: usize = 64;
 
-/// The credentials of `provider "digitalocean"` and the environment variable each is read
-/// from when left out.
-pub const PROVIDER_SECRET_ARGUMENTS: &[(&str, &str)] = &[
-    ("token", "DIGITALOCEAN_TOKEN"),
-    ("spaces_access_id", "SPACES_ACCESS_KEY_ID"),
-    ("spaces_secret_key", "SPACES_SECRET_ACCESS_KEY"),
-];
+pub use crate::input::scope::PROVIDER_SECRET_ARGUMENTS;
 
 /// A DigitalOcean API token found in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -323,7 +317,7 @@ resource "x" "y" {{
         let file = SourceFile::from_bytes(
             "main.tf".into(),
             "main.tf".into(),
-            crate::source::FileKind::Tf,
+            crate::input::source::FileKind::Tf,
             text.clone().into_bytes(),
         );
         let found = tokens_in_literals(&file);

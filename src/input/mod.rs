@@ -1,0 +1,15 @@
+//! Input: everything between a path on disk and a parsed file.
+//!
+//! - [`discover`]: finding the files to lint and grouping them into module directories;
+//! - [`read`]: reading a file's bytes safely (bounded, non-blocking, regular files only);
+//! - [`scope`]: the byte-level prefilter that says whether a file can hold anything a rule
+//!   reads, so the others are never parsed;
+//! - [`source`]: decoding and parsing one file into a [`source::SourceFile`], with its line
+//!   index.
+//!
+//! May use: [`crate::diagnostic`] (positions). Nothing here knows of rules or the model.
+
+pub mod discover;
+pub mod read;
+pub mod scope;
+pub mod source;

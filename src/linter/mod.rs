@@ -1,0 +1,20 @@
+//! The linter: the one pipeline every front end calls.
+//!
+//! - [`workspace`]: the entry point, [`Workspace`]: discover paths (with in-memory buffers in
+//!   place of files on disk), lint them, plan fixes;
+//! - [`config`]: `tfblint.toml`, its discovery and validation;
+//! - [`pipeline`]: read each module, run the enabled rules, apply suppressions, per-file
+//!   ignores and severity overrides, mask secrets, merge deterministically;
+//! - [`suppress`]: `# tfblint-ignore` comments;
+//! - [`fixer`]: the fix engine (lint, apply, re-lint, check) and atomic writes.
+//!
+//! May use: [`crate::diagnostic`], [`crate::input`], [`crate::model`], [`crate::fix`] and
+//! [`crate::rules`]. Never the renderers or a front end.
+
+pub mod config;
+pub mod fixer;
+pub mod pipeline;
+pub mod suppress;
+pub mod workspace;
+
+pub use workspace::{Buffer, Linted, Workspace};
