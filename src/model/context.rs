@@ -17,6 +17,7 @@ use crate::input::source::{FileKind, SourceFile};
 use crate::model::constraints::Constraints;
 use crate::model::schema::CREDENTIAL_ARGUMENTS;
 use crate::model::spaces::Endpoint;
+use crate::model::stores::{self, Detected, StoreSetting};
 use crate::model::value::{object_get, Literal};
 
 /// Which program will run the configuration.
@@ -37,6 +38,8 @@ pub struct Settings {
     pub engine: Option<Engine>,
     /// Spaces regions newer than the built-in list.
     pub spaces_regions: Vec<String>,
+    /// Which store configurations without an endpoint target.
+    pub store: StoreSetting,
 }
 
 /// A directory's Terraform files, sorted by path.
@@ -118,10 +121,16 @@ pub struct S3Config<'a> {
     pub partial: Option<&'a SourceFile>,
     /// Every argument in source order, the block's first then the partial's, duplicates kept.
     pub arguments: Vec<Arg<'a>>,
+    /// The store it talks to ([`stores::detect`]).
+    pub store: Detected,
 }
 
 impl<'a> S3Config<'a> {
-    fn new(block: Option<BlockRef<'a>>, partial: Option<&'a SourceFile>) -> Self {
+    fn new(
+        block: Option<BlockRef<'a>>,
+        partial: Option<&'a SourceFile>,
+        setting: &StoreSetting,
+    ) -> Self {
         let block_args = block.into_iter().flat_map(|b| {
             b.block
                 .body
@@ -134,11 +143,37 @@ impl<'a> S3Config<'a> {
                 .flat_map(Body::attributes)
                 .map(move |attr| Arg { file, attr })
         });
-        S3Config {
+        let mut config = S3Config {
             block,
             partial,
             arguments: block_args.chain(partial_args).collect(),
+            store: Detected {
+                id: stores::StoreId::Unknown,
+                origin: stores::Origin::Init,
+                endpoint: None,
+            },
+        };
+        let (home, _) = config.anchor();
+        config.store = stores::detect(&config, setting.for_file(&home.path));
+        config
+    }
+
+    /// Every file that gives this configuration a value, in order: the file of its block
+    /// (which declares the backend, even when empty), then each other file one of its
+    /// arguments is written in.
+    pub fn files(&self) -> Vec<&'a SourceFile> {
+        let mut out: Vec<&'a SourceFile> = self.block.map(|b| b.file).into_iter().collect();
+        for arg in &self.arguments {
+            if !out.iter().any(|f| std::ptr::eq(*f, arg.file)) {
+                out.push(arg.file);
+            }
         }
+        if let Some(p) = self.partial {
+            if !out.iter().any(|f| std::ptr::eq(*f, p)) {
+                out.push(p);
+            }
+        }
+        out
     }
 
     /// The argument Terraform would use: the last one set, so a partial file wins. An
@@ -199,9 +234,9 @@ impl<'a> S3Config<'a> {
         self.endpoint()?.literal().as_str().map(Endpoint::parse)
     }
 
-    /// Whether the endpoint is a DigitalOcean Spaces host.
+    /// Whether the store is DigitalOcean Spaces (by its endpoint, or by the `store` setting).
     pub fn is_spaces(&self) -> bool {
-        self.parsed_endpoint().is_some_and(|e| e.is_spaces())
+        self.store.id == stores::StoreId::Spaces
     }
 }
 
@@ -225,7 +260,7 @@ impl<'a> EndpointArg<'a> {
 }
 
 /// Everything the rules see of one module.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ModuleContext<'a> {
     pub module: &'a Module,
     pub settings: &'a Settings,
@@ -308,19 +343,23 @@ impl<'a> ModuleContext<'a> {
         let mut s3_configs = Vec::new();
         for block in &s3_blocks {
             if partials.is_empty() {
-                s3_configs.push(S3Config::new(Some(*block), None));
+                s3_configs.push(S3Config::new(Some(*block), None, &settings.store));
             } else {
                 s3_configs.extend(
                     partials
                         .iter()
-                        .map(|p| S3Config::new(Some(*block), Some(*p))),
+                        .map(|p| S3Config::new(Some(*block), Some(*p), &settings.store)),
                 );
             }
         }
         // A partial file alone is linted as a complete s3 configuration, unless the module
         // declares another backend type that it belongs to.
         if s3_blocks.is_empty() && !has_other_backend {
-            s3_configs.extend(partials.iter().map(|p| S3Config::new(None, Some(*p))));
+            s3_configs.extend(
+                partials
+                    .iter()
+                    .map(|p| S3Config::new(None, Some(*p), &settings.store)),
+            );
         }
 
         ModuleContext {
@@ -334,6 +373,17 @@ impl<'a> ModuleContext<'a> {
             partials,
             s3_configs,
         }
+    }
+
+    /// The module as a rule for `stores` sees it: only the configurations on those stores.
+    /// `None` when that is every configuration (the module itself will do).
+    pub fn for_stores(&self, stores: crate::model::stores::Stores) -> Option<ModuleContext<'a>> {
+        if self.s3_configs.iter().all(|c| stores.contains(c.store.id)) {
+            return None;
+        }
+        let mut view = self.clone();
+        view.s3_configs.retain(|c| stores.contains(c.store.id));
+        Some(view)
     }
 
     pub fn has_s3_backend(&self) -> bool {

@@ -19,5 +19,7 @@ pub mod masking;
 pub mod schema;
 pub mod secrets;
 pub mod spaces;
+mod store_table;
+pub mod stores;
 pub mod value;
 pub mod version;

@@ -10,6 +10,7 @@
 
 use crate::diagnostic::Severity;
 use crate::model::context::ModuleContext;
+pub use crate::model::stores::Stores;
 
 mod sink;
 pub use sink::Sink;
@@ -30,6 +31,7 @@ mod lockfile_needs_terraform_1_11;
 mod missing_bucket_or_key;
 mod missing_endpoint;
 mod missing_lockfile;
+mod missing_path_style;
 mod missing_region;
 mod missing_required_version;
 mod missing_skip_flag;
@@ -73,6 +75,8 @@ pub struct Rule {
     pub summary: &'static str,
     /// The rule's Markdown document from `rules/`.
     pub doc: &'static str,
+    /// The stores whose configurations the rule checks: the pipeline gives it only those.
+    pub stores: Stores,
     /// Checks one module. `None` for rules that the pipeline itself reports (parse errors).
     pub check: Option<fn(&ModuleContext, &mut Sink)>,
 }
@@ -111,6 +115,7 @@ pub static RULES: &[&Rule] = &[
     &skip_flag_not_true::RULE,
     &missing_region::RULE,
     &region_not_us_east_1::RULE,
+    &missing_path_style::RULE,
     &hardcoded_credentials::RULE,
     &hardcoded_digitalocean_token::RULE,
     &missing_lockfile::RULE,

@@ -1,6 +1,6 @@
 //! TFB206 not-an-s3-endpoint: a CDN or website host, or a URL with a path, query or credentials.
 
-use super::{rule_doc, Fixability, Rule, Sink};
+use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
 use crate::model::context::ModuleContext;
 use crate::model::endpoints::{endpoint_values, EndpointValue};
@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix: Fixability::Never,
     summary: "An endpoint is a Spaces CDN or website host, or has a path, query or credentials",
     doc: rule_doc!("TFB206"),
+    stores: Stores::ALL,
     check: Some(check),
 };
 

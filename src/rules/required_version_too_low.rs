@@ -1,6 +1,6 @@
 //! TFB102 required-version-too-low: the constraints admit a Terraform older than 1.6.3.
 
-use super::{rule_doc, Fixability, Rule, Sink};
+use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
 use crate::fix::{self, versions};
 use crate::model::context::ModuleContext;
@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     fix: Fixability::Unsafe,
     summary: "`required_version` admits a Terraform older than 1.6.3",
     doc: rule_doc!("TFB102"),
+    stores: Stores::S3_COMPATIBLE,
     check: Some(check),
 };
 
@@ -35,7 +36,7 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
         &RULE,
         culprit.arg.file,
         culprit.arg.value_span(),
-        format!("{whose} {engine} {lowest}, but an s3 backend on Spaces needs {engine} {minimum} or later"),
+        format!("{whose} {engine} {lowest}, but an s3 backend on {} needs {engine} {minimum} or later", store_phrase(ctx)),
     )
     .with_label(format!("admits {lowest}"))
     .with_help(format!(
@@ -46,5 +47,19 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
             format!("require `{}`", edit.replacement),
             vec![edit],
         ));
+    }
+}
+
+/// "Spaces" (as the message always said) when a configuration is on Spaces, the store's name
+/// when all are on one named store, else "an S3-compatible store".
+fn store_phrase(ctx: &ModuleContext) -> &'static str {
+    let mut ids = ctx.s3_configs.iter().map(|c| c.store.id);
+    let first = ids.next();
+    if ctx.s3_configs.iter().any(|c| c.is_spaces()) {
+        return "Spaces";
+    }
+    match first {
+        Some(id) if id.is_named() && ids.all(|other| other == id) => id.name(),
+        _ => "an S3-compatible store",
     }
 }

@@ -1,0 +1,469 @@
+//! Which store an s3 configuration talks to, decided here and only here.
+//!
+//! - an endpoint written as a literal URL: the store whose domain its host is under
+//!   ([`STORES`]), `aws` for an `amazonaws.com` host, `s3-compatible` for any other host;
+//! - an endpoint written as an expression, or a configuration left to `terraform init`:
+//!   `unknown` (unless the `store` setting names one);
+//! - no endpoint: the `store` setting when there is one; otherwise `aws`, unless something
+//!   shows an S3-compatible target ([`Evidence`]): then `s3-compatible`, and TFB201 says the
+//!   endpoint was forgotten.
+//!
+//! The values come from the configuration's merged arguments ([`S3Config::get`]), so every
+//! source of values the model has (the block, partial files) counts.
+
+use std::path::{Path, PathBuf};
+
+use globset::GlobSet;
+
+use crate::model::context::S3Config;
+use crate::model::endpoints::endpoint_values;
+use crate::model::schema::SKIP_FLAGS;
+use crate::model::spaces::Endpoint;
+use crate::model::value::{object_get, Literal};
+
+pub use super::store_table::{AWS_REGIONS, STORES};
+
+/// A store tfblint knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StoreId {
+    Aws,
+    Spaces,
+    CloudflareR2,
+    BackblazeB2,
+    Hetzner,
+    Scaleway,
+    Linode,
+    Ovhcloud,
+    Wasabi,
+    Exoscale,
+    Vultr,
+    Yandex,
+    Oracle,
+    Localstack,
+    /// Any other endpoint: MinIO, Ceph, Garage, a private host, an IP address.
+    S3Compatible,
+    /// The endpoint is an expression, or the configuration is left to `terraform init`.
+    Unknown,
+}
+
+impl StoreId {
+    pub fn store(self) -> &'static Store {
+        STORES
+            .iter()
+            .find(|s| s.id == self)
+            .expect("every StoreId has a row in STORES")
+    }
+
+    /// The key used in `tfblint.toml`, `tfblint backends` and the docs: `cloudflare-r2`.
+    pub fn key(self) -> &'static str {
+        self.store().key
+    }
+
+    /// The store's name for messages: `Cloudflare R2`.
+    pub fn name(self) -> &'static str {
+        self.store().name
+    }
+
+    /// A store named by its vendor (not AWS, not generic, not unknown).
+    pub fn is_named(self) -> bool {
+        !matches!(
+            self,
+            StoreId::Aws | StoreId::S3Compatible | StoreId::Unknown
+        )
+    }
+
+    /// Looks a store up by its key.
+    pub fn from_key(key: &str) -> Option<StoreId> {
+        STORES
+            .iter()
+            .find(|s| s.key.eq_ignore_ascii_case(key.trim()))
+            .map(|s| s.id)
+    }
+
+    const fn bit(self) -> u32 {
+        1 << self as u32
+    }
+}
+
+/// One row of the store table.
+#[derive(Debug)]
+pub struct Store {
+    pub id: StoreId,
+    pub key: &'static str,
+    pub name: &'static str,
+    /// Hosts under these domains (the domain itself or any subdomain) are this store's.
+    pub domains: &'static [&'static str],
+    /// Host and port pairs that are this store's (LocalStack's edge port).
+    pub host_ports: &'static [(&'static str, u16)],
+    /// The endpoint's documented shape.
+    pub endpoint: &'static str,
+    pub region: RegionFact,
+    /// What the vendor documents about each skip flag; a flag not listed follows the general
+    /// S3-compatible rule.
+    pub flags: &'static [FlagNeed],
+    pub path_style: PathStyle,
+    /// Whether `use_lockfile` (S3 conditional writes) is documented to work.
+    pub lockfile: Support,
+    /// Whether DynamoDB-style locking (`dynamodb_table`) is documented to work.
+    pub dynamodb: Support,
+    /// The pages the facts come from.
+    pub sources: &'static [&'static str],
+}
+
+/// What a vendor says the `region` argument should be.
+#[derive(Debug, Clone, Copy)]
+pub enum RegionFact {
+    /// Any AWS region.
+    Aws,
+    /// This value (source).
+    Value(&'static str, &'static str),
+    /// The store's region, which is this label of the endpoint's host (source).
+    HostLabel(usize, &'static str),
+    Undocumented,
+}
+
+/// A skip flag and what the vendor documents about it.
+#[derive(Debug, Clone, Copy)]
+pub struct FlagNeed {
+    pub flag: &'static str,
+    pub need: Need,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Need {
+    /// The vendor requires it, or documents that the step it skips fails (why, source).
+    Required(&'static str, &'static str),
+    /// The vendor's own complete configuration works without it (source).
+    NotNeeded(&'static str),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum PathStyle {
+    /// Path-style addressing is required on hosts containing this text (source).
+    Required {
+        host_contains: &'static str,
+        source: &'static str,
+    },
+    Undocumented,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Support {
+    /// Documented to work (source).
+    Documented(&'static str),
+    Undocumented,
+}
+
+impl Store {
+    /// The vendor's word on `flag`, if any.
+    pub fn flag_need(&self, flag: &str) -> Option<Need> {
+        self.flags.iter().find(|f| f.flag == flag).map(|f| f.need)
+    }
+
+    /// Whether `host` (lower-case, no port) with `port` is this store's.
+    fn owns(&self, host: &str, port: Option<u16>) -> bool {
+        self.domains
+            .iter()
+            .any(|d| host == *d || host.strip_suffix(d).is_some_and(|p| p.ends_with('.')))
+            || self
+                .host_ports
+                .iter()
+                .any(|(h, p)| *h == host && Some(*p) == port)
+    }
+
+    /// The region the vendor documents for a configuration with this endpoint host.
+    pub fn documented_region(&self, host: Option<&str>) -> Option<String> {
+        match self.region {
+            RegionFact::Value(v, _) => Some(v.to_string()),
+            RegionFact::HostLabel(i, _) => host?
+                .split('.')
+                .nth(i)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string),
+            RegionFact::Aws | RegionFact::Undocumented => None,
+        }
+    }
+}
+
+/// A set of stores: the ones a rule applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Stores(u32);
+
+impl Stores {
+    /// Every store.
+    pub const ALL: Stores = Stores(u32::MAX);
+    /// Every store but AWS: named stores, generic S3-compatible ones and unknown ones (an
+    /// endpoint is written, and AWS needs none).
+    pub const S3_COMPATIBLE: Stores = Stores(u32::MAX & !StoreId::Aws.bit());
+    pub const SPACES: Stores = Stores::only(StoreId::Spaces);
+
+    pub const fn only(id: StoreId) -> Stores {
+        Stores(id.bit())
+    }
+
+    pub fn contains(self, id: StoreId) -> bool {
+        self.0 & id.bit() != 0
+    }
+
+    /// How docs, `tfblint rules` and the README name the set.
+    pub fn describe(self) -> String {
+        if self == Stores::ALL {
+            return "all".into();
+        }
+        if self == Stores::S3_COMPATIBLE {
+            return "S3-compatible".into();
+        }
+        let names: Vec<&str> = STORES
+            .iter()
+            .filter(|s| self.contains(s.id))
+            .map(|s| match s.id {
+                StoreId::Spaces => "Spaces",
+                _ => s.key,
+            })
+            .collect();
+        names.join(", ")
+    }
+}
+
+/// Why a configuration without an endpoint looks S3-compatible.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Evidence {
+    /// `skip_…` set to true.
+    SkipFlag(&'static str),
+    /// `use_path_style` or `force_path_style` set to true.
+    PathStyle(&'static str),
+    /// A region that is no AWS region.
+    Region(String),
+    /// Another endpoint (`endpoints.sts`, `iam_endpoint`…) on a host that is not AWS.
+    OtherEndpoint(String),
+}
+
+impl Evidence {
+    /// "`skip_s3_checksum = true`", "`region = \"nyc3\"` (no AWS region)".
+    pub fn describe(&self) -> String {
+        match self {
+            Evidence::SkipFlag(f) => format!("`{f} = true`"),
+            Evidence::PathStyle(f) => format!("`{f} = true`"),
+            Evidence::Region(r) => format!("`region = {r:?}`, which is no AWS region,"),
+            Evidence::OtherEndpoint(name) => format!("`{name}`, on a host that is not AWS,"),
+        }
+    }
+}
+
+/// How the store was decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// From the endpoint's host.
+    Endpoint,
+    /// The endpoint is written as an expression.
+    Expression,
+    /// No endpoint: the `store` setting names the store.
+    Setting,
+    /// No endpoint, but this shows an S3-compatible target: the endpoint was forgotten.
+    Evidence(Evidence),
+    /// No endpoint and nothing S3-compatible: AWS.
+    Default,
+    /// The configuration is left to `terraform init`.
+    Init,
+}
+
+/// A configuration's store, how it was decided, and its endpoint URL when literal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detected {
+    pub id: StoreId,
+    pub origin: Origin,
+    pub endpoint: Option<String>,
+}
+
+impl Detected {
+    pub fn store(&self) -> &'static Store {
+        self.id.store()
+    }
+
+    /// The endpoint's host, when it is a literal URL.
+    pub fn host(&self) -> Option<String> {
+        self.endpoint.as_deref().map(|e| Endpoint::parse(e).host)
+    }
+}
+
+/// The `store` setting: a default for configurations without an endpoint, and overrides per
+/// path (globs relative to `root`, matched against the file holding the backend block, or the
+/// partial file that stands alone). The first matching glob wins.
+#[derive(Debug, Clone, Default)]
+pub struct StoreSetting {
+    pub default: Option<StoreId>,
+    pub by_path: Vec<(GlobSet, StoreId)>,
+    pub root: PathBuf,
+    /// What relative file paths are relative to.
+    pub cwd: PathBuf,
+}
+
+impl StoreSetting {
+    pub fn for_file(&self, path: &Path) -> Option<StoreId> {
+        if !self.by_path.is_empty() {
+            let absolute = crate::input::discover::absolute(&self.cwd, path);
+            let rel = absolute.strip_prefix(&self.root).unwrap_or(&absolute);
+            if let Some((_, id)) = self.by_path.iter().find(|(set, _)| set.is_match(rel)) {
+                return Some(*id);
+            }
+        }
+        self.default
+    }
+}
+
+/// The store of `host` (lower-case, without port) and `port`.
+pub fn store_of_host(host: &str, port: Option<u16>) -> StoreId {
+    STORES
+        .iter()
+        .find(|s| s.owns(host, port))
+        .map_or(StoreId::S3Compatible, |s| s.id)
+}
+
+/// Whether `region` is one Terraform's region check accepts.
+pub fn is_aws_region(region: &str) -> bool {
+    AWS_REGIONS.contains(&region)
+}
+
+/// What the S3 endpoint of `config` is: a literal URL, an expression, or nothing. Written as a
+/// block (`endpoints { s3 = … }`, which TFB207 reports), its `s3` still says what was meant.
+enum Written {
+    Url(String),
+    Expression,
+    Absent,
+}
+
+fn written_endpoint(config: &S3Config) -> Written {
+    let of = |literal: Literal| match literal {
+        Literal::Str(s) if s.trim().is_empty() => Written::Absent,
+        Literal::Str(s) => Written::Url(s.to_string()),
+        Literal::Null => Written::Absent,
+        _ => Written::Expression,
+    };
+    if let Some(arg) = config.get("endpoints") {
+        match arg.literal() {
+            Literal::Object(obj) => {
+                if let Some((_, expr)) = object_get(obj, "s3") {
+                    return of(Literal::of(expr));
+                }
+            }
+            Literal::Null => {}
+            _ => return Written::Expression,
+        }
+    }
+    if let Some(arg) = config.get("endpoint") {
+        return of(arg.literal());
+    }
+    let block_form = config.block.and_then(|b| {
+        b.block
+            .body
+            .get_blocks("endpoints")
+            .find_map(|e| e.body.get_attribute("s3"))
+    });
+    match block_form {
+        Some(attr) => of(Literal::of(&attr.value)),
+        None => Written::Absent,
+    }
+}
+
+/// What shows that a configuration without an endpoint targets an S3-compatible store.
+pub fn evidence(config: &S3Config) -> Option<Evidence> {
+    let is_true = |name: &str| {
+        config
+            .get(name)
+            .is_some_and(|a| a.literal().as_bool() == Some(true))
+    };
+    if let Some((flag, _)) = SKIP_FLAGS.iter().find(|(f, _)| is_true(f)) {
+        return Some(Evidence::SkipFlag(flag));
+    }
+    if let Some(flag) = ["use_path_style", "force_path_style"]
+        .into_iter()
+        .find(|f| is_true(f))
+    {
+        return Some(Evidence::PathStyle(flag));
+    }
+    if let Some(region) = config.get("region").and_then(|a| a.literal().as_str()) {
+        if !region.is_empty() && !is_aws_region(region) {
+            return Some(Evidence::Region(region.to_string()));
+        }
+    }
+    endpoint_values(config.arguments.iter().copied())
+        .into_iter()
+        .filter(|v| v.name != "endpoints.s3" && v.name != "endpoint")
+        .find(|v| !v.endpoint.host.is_empty() && store_of_host(&v.endpoint.host, None) != StoreId::Aws)
+        .map(|v| Evidence::OtherEndpoint(v.name))
+}
+
+/// The store of one configuration. `setting` is what the `store` setting says for it.
+pub fn detect(config: &S3Config, setting: Option<StoreId>) -> Detected {
+    let detected = |id, origin, endpoint| Detected {
+        id,
+        origin,
+        endpoint,
+    };
+    match written_endpoint(config) {
+        Written::Url(url) => {
+            let parsed = Endpoint::parse(&url);
+            let port = parsed
+                .spans
+                .port
+                .clone()
+                .and_then(|r| url.get(r.start + 1..r.end)?.parse().ok());
+            let id = if parsed.host.is_empty() {
+                StoreId::S3Compatible
+            } else {
+                store_of_host(&parsed.host, port)
+            };
+            detected(id, Origin::Endpoint, Some(url))
+        }
+        Written::Expression => detected(StoreId::Unknown, Origin::Expression, None),
+        Written::Absent => match setting {
+            Some(id) => detected(id, Origin::Setting, None),
+            None if config.is_deferred() => detected(StoreId::Unknown, Origin::Init, None),
+            None => match evidence(config) {
+                Some(e) => detected(StoreId::S3Compatible, Origin::Evidence(e), None),
+                None => detected(StoreId::Aws, Origin::Default, None),
+            },
+        },
+    }
+}
+
+impl S3Config<'_> {
+    /// The skip flags this configuration's store needs: all five, but for those its vendor
+    /// documents as not needed.
+    pub fn needs_flag(&self, flag: &str) -> bool {
+        !matches!(self.store.store().flag_need(flag), Some(Need::NotNeeded(_)))
+    }
+
+    /// Whether DynamoDB locking cannot work here: the store is known, is not AWS, and does not
+    /// document a DynamoDB-compatible table reached through `endpoints.dynamodb`.
+    pub fn lacks_dynamodb(&self) -> bool {
+        let known = matches!(self.store.origin, Origin::Endpoint | Origin::Setting);
+        let id = self.store.id;
+        if !known || matches!(id, StoreId::Aws | StoreId::Unknown) {
+            return false;
+        }
+        match self.store.store().dynamodb {
+            Support::Documented(_) => !self.has_dynamodb_endpoint(),
+            Support::Undocumented => true,
+        }
+    }
+
+    /// `endpoints.dynamodb` or `dynamodb_endpoint` is set to something.
+    pub fn has_dynamodb_endpoint(&self) -> bool {
+        let set = |path| {
+            crate::model::schema::lookup(self, path)
+                .is_some_and(|s| !matches!(Literal::of(s.expr), Literal::Null | Literal::Str("")))
+        };
+        set("endpoints.dynamodb") || set("dynamodb_endpoint")
+    }
+
+    /// "on Cloudflare R2, " for a named store other than Spaces (whose messages predate
+    /// stores), else "".
+    pub fn on_store(&self) -> String {
+        if self.store.id.is_named() && self.store.id != StoreId::Spaces {
+            format!("on {}, ", self.store.id.name())
+        } else {
+            String::new()
+        }
+    }
+}
