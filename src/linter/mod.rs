@@ -13,8 +13,10 @@
 
 pub mod config;
 pub mod fixer;
+pub mod inventory;
 pub mod pipeline;
 pub mod suppress;
 pub mod workspace;
 
+pub use inventory::{BackendRow, Locking};
 pub use workspace::{Buffer, Linted, Workspace};

@@ -4,7 +4,7 @@
 use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
 use crate::fix::{self, edits};
-use crate::model::context::{Missing, ModuleContext, S3Config};
+use crate::model::context::{Arg, Missing, ModuleContext, S3Config};
 use crate::model::stores::{PathStyle, StoreId};
 
 pub static RULE: Rule = Rule {
@@ -17,6 +17,10 @@ pub static RULE: Rule = Rule {
     stores: Stores::only(StoreId::Oracle),
     check: Some(check),
 };
+
+fn written<'a>(c: &S3Config<'a>) -> Option<Arg<'a>> {
+    c.get("use_path_style").or_else(|| c.get("force_path_style"))
+}
 
 /// Whether the configuration's store requires path-style addressing at its endpoint's host.
 pub(crate) fn requires_path_style(config: &S3Config) -> bool {
@@ -36,7 +40,6 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
             config.store.id.name()
         )
     };
-    let written = |c: &S3Config| c.get("use_path_style").or_else(|| c.get("force_path_style"));
     let present = |c: &S3Config| !requires_path_style(c) || written(c).is_some();
     for Missing { config, place } in ctx.missing(present) {
         let (file, span) = config.anchor();

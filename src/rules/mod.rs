@@ -200,8 +200,12 @@ mod tests {
         let readme = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"));
         for rule in RULES {
             let row = format!(
-                "| [{}](rules/{}.md) | {} |",
-                rule.code, rule.code, rule.name
+                "| [{}](rules/{}.md) | {} | {} | {} |",
+                rule.code,
+                rule.code,
+                rule.name,
+                rule.severity,
+                rule.stores.describe()
             );
             assert!(
                 readme.contains(&row),
@@ -219,7 +223,11 @@ mod tests {
                 Fixability::Safe => "safe",
                 Fixability::Unsafe => "unsafe",
             };
-            let line = format!("Severity: {} · Fix: {fix}", rule.severity);
+            let line = format!(
+                "Severity: {} · Fix: {fix} · Stores: {}",
+                rule.severity,
+                rule.stores.describe()
+            );
             assert!(
                 rule.doc.lines().nth(2) == Some(line.as_str()),
                 "rules/{}.md: third line should be `{line}`",
@@ -244,6 +252,7 @@ mod tests {
                 "## Example",
                 "## Use instead",
                 "## Fix",
+                "## Stores",
             ] {
                 assert!(
                     rule.doc.contains(section),
