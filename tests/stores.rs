@@ -13,7 +13,7 @@ fn lint(rel: &str, extra: &[&str]) -> (Vec<(String, String, u64, u64)>, String) 
     let compact = run(&repo(), &args);
     let human = run(
         &repo(),
-        &[&extra[..], &["--format", "human", "--color", "never", rel]].concat(),
+        &[extra, &["--format", "human", "--color", "never", rel]].concat(),
     );
     assert_eq!(compact.stderr, "", "{rel}: unexpected stderr");
     let snapshot = format!(
@@ -42,16 +42,28 @@ fn every_store_fixture_matches_its_snapshot() {
     dirs.retain(|d| !d.ends_with("mixed"));
     dirs.extend(subdirs(&root.join("mixed")));
     for dir in dirs {
-        let rel = dir.strip_prefix(repo()).unwrap().to_str().unwrap().to_string();
+        let rel = dir
+            .strip_prefix(repo())
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
         let (_, snapshot) = lint(&rel, &[]);
-        let name = rel.trim_start_matches("fixtures/stores/").replace('/', "__");
+        let name = rel
+            .trim_start_matches("fixtures/stores/")
+            .replace('/', "__");
         insta::assert_snapshot!(name, snapshot);
     }
 }
 
 #[test]
 fn aws_configurations_get_nothing_only_s3_compatible_stores_need() {
-    for case in ["aws-classic", "aws-lockfile", "aws-endpoint", "aws-kms-assume-role"] {
+    for case in [
+        "aws-classic",
+        "aws-lockfile",
+        "aws-endpoint",
+        "aws-kms-assume-role",
+    ] {
         let (found, _) = lint(&format!("fixtures/stores/{case}"), &[]);
         for code in only_codes(&found) {
             assert!(!S3_COMPATIBLE_ONLY.contains(&code), "{case}: {code}");
@@ -136,7 +148,12 @@ fn backends_lists_the_mixed_repository_as_a_table_and_as_json() {
     let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(doc["version"], 1);
     let rows = doc["backends"].as_array().unwrap();
-    let keys: Vec<&str> = rows[0].as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    let keys: Vec<&str> = rows[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str())
+        .collect();
     let mut expected = [
         "module", "store", "endpoint", "bucket", "key", "region", "locking", "files",
     ];
@@ -227,5 +244,9 @@ fn the_store_setting_says_where_configurations_without_an_endpoint_go() {
     );
     let out = run(dir.path(), &["--no-config", "--store", "unknown", "."]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("--store: unknown store `unknown`"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("--store: unknown store `unknown`"),
+        "{}",
+        out.stderr
+    );
 }

@@ -261,8 +261,9 @@ fn resolve_config(cli: &Flags, cwd: &Path) -> Result<Config, String> {
 }
 
 fn rules_table() -> String {
-    let mut out =
-        String::from("CODE    NAME                              SEVERITY  FIX     STORES         SUMMARY\n");
+    let mut out = String::from(
+        "CODE    NAME                              SEVERITY  FIX     STORES         SUMMARY\n",
+    );
     for rule in rules::RULES {
         let fix = match rule.fix {
             rules::Fixability::Never => "-",

@@ -147,33 +147,11 @@ impl<'a> S3Config<'a> {
             block,
             partial,
             arguments: block_args.chain(partial_args).collect(),
-            store: Detected {
-                id: stores::StoreId::Unknown,
-                origin: stores::Origin::Init,
-                endpoint: None,
-            },
+            store: Detected::default(),
         };
         let (home, _) = config.anchor();
         config.store = stores::detect(&config, setting.for_file(&home.path));
         config
-    }
-
-    /// Every file that gives this configuration a value, in order: the file of its block
-    /// (which declares the backend, even when empty), then each other file one of its
-    /// arguments is written in.
-    pub fn files(&self) -> Vec<&'a SourceFile> {
-        let mut out: Vec<&'a SourceFile> = self.block.map(|b| b.file).into_iter().collect();
-        for arg in &self.arguments {
-            if !out.iter().any(|f| std::ptr::eq(*f, arg.file)) {
-                out.push(arg.file);
-            }
-        }
-        if let Some(p) = self.partial {
-            if !out.iter().any(|f| std::ptr::eq(*f, p)) {
-                out.push(p);
-            }
-        }
-        out
     }
 
     /// The argument Terraform would use: the last one set, so a partial file wins. An
@@ -373,17 +351,6 @@ impl<'a> ModuleContext<'a> {
             partials,
             s3_configs,
         }
-    }
-
-    /// The module as a rule for `stores` sees it: only the configurations on those stores.
-    /// `None` when that is every configuration (the module itself will do).
-    pub fn for_stores(&self, stores: crate::model::stores::Stores) -> Option<ModuleContext<'a>> {
-        if self.s3_configs.iter().all(|c| stores.contains(c.store.id)) {
-            return None;
-        }
-        let mut view = self.clone();
-        view.s3_configs.retain(|c| stores.contains(c.store.id));
-        Some(view)
     }
 
     pub fn has_s3_backend(&self) -> bool {

@@ -65,9 +65,11 @@ const TERRAFORM_S3: &str = "https://developer.hashicorp.com/terraform/language/b
 const DO_GUIDE: &str = "https://docs.digitalocean.com/products/spaces/reference/terraform-backend/";
 const R2_REQUIRED: &str = "https://developers.cloudflare.com/r2/examples/terraform-aws";
 const R2_API: &str = "https://developers.cloudflare.com/r2/api/s3/api/";
-const R2_BACKEND: &str = "https://developers.cloudflare.com/terraform/advanced-topics/remote-backend/";
+const R2_BACKEND: &str =
+    "https://developers.cloudflare.com/terraform/advanced-topics/remote-backend/";
 const R2_CONDITIONAL: &str = "https://developers.cloudflare.com/r2/api/s3/conditional-operations/";
-const SCALEWAY_GUIDE: &str = "https://registry.terraform.io/providers/scaleway/scaleway/latest/docs/guides/backend_guide";
+const SCALEWAY_GUIDE: &str =
+    "https://registry.terraform.io/providers/scaleway/scaleway/latest/docs/guides/backend_guide";
 const YANDEX_LOCK: &str =
     "https://yandex.cloud/en/docs/tutorials/infrastructure-management/terraform-state-lock";
 const ORACLE_GUIDE: &str =

@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 
 use globset::GlobSet;
 
-use crate::model::context::S3Config;
+use crate::input::source::SourceFile;
+use crate::model::context::{ModuleContext, S3Config};
 use crate::model::endpoints::endpoint_values;
 use crate::model::schema::SKIP_FLAGS;
 use crate::model::spaces::Endpoint;
@@ -194,7 +195,7 @@ impl Stores {
     pub const ALL: Stores = Stores(u32::MAX);
     /// Every store but AWS: named stores, generic S3-compatible ones and unknown ones (an
     /// endpoint is written, and AWS needs none).
-    pub const S3_COMPATIBLE: Stores = Stores(u32::MAX & !StoreId::Aws.bit());
+    pub const S3_COMPATIBLE: Stores = Stores(!StoreId::Aws.bit());
     pub const SPACES: Stores = Stores::only(StoreId::Spaces);
 
     pub const fn only(id: StoreId) -> Stores {
@@ -273,6 +274,16 @@ pub struct Detected {
     pub id: StoreId,
     pub origin: Origin,
     pub endpoint: Option<String>,
+}
+
+impl Default for Detected {
+    fn default() -> Self {
+        Detected {
+            id: StoreId::Unknown,
+            origin: Origin::Init,
+            endpoint: None,
+        }
+    }
 }
 
 impl Detected {
@@ -389,7 +400,9 @@ pub fn evidence(config: &S3Config) -> Option<Evidence> {
     endpoint_values(config.arguments.iter().copied())
         .into_iter()
         .filter(|v| v.name != "endpoints.s3" && v.name != "endpoint")
-        .find(|v| !v.endpoint.host.is_empty() && store_of_host(&v.endpoint.host, None) != StoreId::Aws)
+        .find(|v| {
+            !v.endpoint.host.is_empty() && store_of_host(&v.endpoint.host, None) != StoreId::Aws
+        })
         .map(|v| Evidence::OtherEndpoint(v.name))
 }
 
@@ -427,7 +440,38 @@ pub fn detect(config: &S3Config, setting: Option<StoreId>) -> Detected {
     }
 }
 
-impl S3Config<'_> {
+impl<'a> ModuleContext<'a> {
+    /// The module as a rule for `stores` sees it: only the configurations on those stores.
+    /// `None` when that is every configuration (the module itself will do).
+    pub fn for_stores(&self, stores: Stores) -> Option<ModuleContext<'a>> {
+        if self.s3_configs.iter().all(|c| stores.contains(c.store.id)) {
+            return None;
+        }
+        let mut view = self.clone();
+        view.s3_configs.retain(|c| stores.contains(c.store.id));
+        Some(view)
+    }
+}
+
+impl<'a> S3Config<'a> {
+    /// Every file that gives this configuration a value, in order: the file of its block
+    /// (which declares the backend, even when empty), then each other file one of its
+    /// arguments is written in.
+    pub fn files(&self) -> Vec<&'a SourceFile> {
+        let mut out: Vec<&'a SourceFile> = self.block.map(|b| b.file).into_iter().collect();
+        for arg in &self.arguments {
+            if !out.iter().any(|f| std::ptr::eq(*f, arg.file)) {
+                out.push(arg.file);
+            }
+        }
+        if let Some(p) = self.partial {
+            if !out.iter().any(|f| std::ptr::eq(*f, p)) {
+                out.push(p);
+            }
+        }
+        out
+    }
+
     /// The skip flags this configuration's store needs: all five, but for those its vendor
     /// documents as not needed.
     pub fn needs_flag(&self, flag: &str) -> bool {
@@ -508,10 +552,14 @@ mod tests {
     fn aws() {
         assert_eq!(at("https://s3.eu-central-1.amazonaws.com"), StoreId::Aws);
         assert_eq!(at("https://s3.cn-north-1.amazonaws.com.cn"), StoreId::Aws);
-        assert_eq!(at("https://amazonaws.com.evil.example"), StoreId::S3Compatible);
+        assert_eq!(
+            at("https://amazonaws.com.evil.example"),
+            StoreId::S3Compatible
+        );
         assert_eq!(at("https://notamazonaws.com"), StoreId::S3Compatible);
         // No endpoint and nothing S3-compatible: AWS.
-        let d = detect("bucket = \"b\"\nkey = \"k\"\nregion = \"eu-west-1\"\ndynamodb_table = \"t\"");
+        let d =
+            detect("bucket = \"b\"\nkey = \"k\"\nregion = \"eu-west-1\"\ndynamodb_table = \"t\"");
         assert_eq!((d.id, d.origin), (StoreId::Aws, Origin::Default));
         let d = detect("bucket = \"b\"\nkey = \"k\"\nskip_metadata_api_check = false");
         assert_eq!(d.id, StoreId::Aws);
@@ -520,8 +568,14 @@ mod tests {
     #[test]
     fn spaces() {
         assert_eq!(at("https://nyc3.digitaloceanspaces.com"), StoreId::Spaces);
-        assert_eq!(at("https://b.fra1.cdn.digitaloceanspaces.com"), StoreId::Spaces);
-        assert_eq!(at("https://evil-digitaloceanspaces.com"), StoreId::S3Compatible);
+        assert_eq!(
+            at("https://b.fra1.cdn.digitaloceanspaces.com"),
+            StoreId::Spaces
+        );
+        assert_eq!(
+            at("https://evil-digitaloceanspaces.com"),
+            StoreId::S3Compatible
+        );
         // The deprecated `endpoint` and the block form (TFB207's) count too.
         let d = detect("endpoint = \"https://sgp1.digitaloceanspaces.com\"");
         assert_eq!(d.id, StoreId::Spaces);
@@ -538,14 +592,23 @@ mod tests {
             StoreId::CloudflareR2
         );
         let store = id.store();
-        assert!(matches!(store.flag_need("skip_s3_checksum"), Some(Need::Required(..))));
-        assert!(matches!(store.flag_need("skip_metadata_api_check"), Some(Need::NotNeeded(_))));
+        assert!(matches!(
+            store.flag_need("skip_s3_checksum"),
+            Some(Need::Required(..))
+        ));
+        assert!(matches!(
+            store.flag_need("skip_metadata_api_check"),
+            Some(Need::NotNeeded(_))
+        ));
         assert_eq!(store.documented_region(None).as_deref(), Some("auto"));
     }
 
     #[test]
     fn backblaze_b2() {
-        assert_eq!(at("https://s3.us-west-004.backblazeb2.com"), StoreId::BackblazeB2);
+        assert_eq!(
+            at("https://s3.us-west-004.backblazeb2.com"),
+            StoreId::BackblazeB2
+        );
     }
 
     #[test]
@@ -558,11 +621,16 @@ mod tests {
         assert_eq!(at("https://s3.fr-par.scw.cloud"), StoreId::Scaleway);
         let store = StoreId::Scaleway.store();
         assert_eq!(
-            store.documented_region(Some("s3.nl-ams.scw.cloud")).as_deref(),
+            store
+                .documented_region(Some("s3.nl-ams.scw.cloud"))
+                .as_deref(),
             Some("nl-ams")
         );
-        assert!(matches!(store.flag_need("skip_s3_checksum"), Some(Need::NotNeeded(_))));
-        assert_eq!(store.flag_need("skip_credentials_validation").is_none(), true);
+        assert!(matches!(
+            store.flag_need("skip_s3_checksum"),
+            Some(Need::NotNeeded(_))
+        ));
+        assert!(store.flag_need("skip_credentials_validation").is_none());
     }
 
     #[test]
@@ -608,16 +676,25 @@ mod tests {
         let host = "acme.compat.objectstorage.us-phoenix-1.oraclecloud.com";
         assert_eq!(at(&format!("https://{host}")), StoreId::Oracle);
         assert_eq!(
-            StoreId::Oracle.store().documented_region(Some(host)).as_deref(),
+            StoreId::Oracle
+                .store()
+                .documented_region(Some(host))
+                .as_deref(),
             Some("us-phoenix-1")
         );
-        assert!(matches!(StoreId::Oracle.store().path_style, PathStyle::Required { .. }));
+        assert!(matches!(
+            StoreId::Oracle.store().path_style,
+            PathStyle::Required { .. }
+        ));
     }
 
     #[test]
     fn localstack() {
         assert_eq!(at("http://localhost:4566"), StoreId::Localstack);
-        assert_eq!(at("http://s3.localhost.localstack.cloud:4566"), StoreId::Localstack);
+        assert_eq!(
+            at("http://s3.localhost.localstack.cloud:4566"),
+            StoreId::Localstack
+        );
         // localhost on another port is some other store.
         assert_eq!(at("http://localhost:9000"), StoreId::S3Compatible);
     }
@@ -629,9 +706,18 @@ mod tests {
         // No endpoint, but something that shows an S3-compatible target: the endpoint was
         // forgotten.
         for (body, evidence) in [
-            ("skip_s3_checksum = true", Evidence::SkipFlag("skip_s3_checksum")),
-            ("skip_region_validation = \"true\"", Evidence::SkipFlag("skip_region_validation")),
-            ("use_path_style = true", Evidence::PathStyle("use_path_style")),
+            (
+                "skip_s3_checksum = true",
+                Evidence::SkipFlag("skip_s3_checksum"),
+            ),
+            (
+                "skip_region_validation = \"true\"",
+                Evidence::SkipFlag("skip_region_validation"),
+            ),
+            (
+                "use_path_style = true",
+                Evidence::PathStyle("use_path_style"),
+            ),
             ("region = \"nyc3\"", Evidence::Region("nyc3".into())),
             ("region = \"auto\"", Evidence::Region("auto".into())),
             (
@@ -687,7 +773,11 @@ mod tests {
             assert_eq!(StoreId::from_key(s.key), Some(s.id));
             assert_eq!(s.id.store().key, s.key);
             for f in s.flags {
-                assert!(SKIP_FLAGS.iter().any(|(name, _)| *name == f.flag), "{}", f.flag);
+                assert!(
+                    SKIP_FLAGS.iter().any(|(name, _)| *name == f.flag),
+                    "{}",
+                    f.flag
+                );
             }
         }
         assert_eq!(StoreId::Unknown as usize + 1, STORES.len());
@@ -706,7 +796,15 @@ mod tests {
     fn aws_regions() {
         assert!(is_aws_region("us-east-1"));
         assert!(is_aws_region("eusc-de-east-1"));
-        for r in ["nyc3", "auto", "fra1", "fr-par", "ru-central1", "us-west-004", "aws-global"] {
+        for r in [
+            "nyc3",
+            "auto",
+            "fra1",
+            "fr-par",
+            "ru-central1",
+            "us-west-004",
+            "aws-global",
+        ] {
             assert!(!is_aws_region(r), "{r}");
         }
     }

@@ -63,7 +63,11 @@ pub fn table(rows: &[BackendRow]) -> String {
                 or_dash(&r.key),
                 or_dash(&r.region),
                 r.locking.as_str().to_string(),
-                r.files.iter().map(|f| clean(f)).collect::<Vec<_>>().join(", "),
+                r.files
+                    .iter()
+                    .map(|f| clean(f))
+                    .collect::<Vec<_>>()
+                    .join(", "),
             ]
         })
         .collect();

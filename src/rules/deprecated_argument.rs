@@ -42,9 +42,7 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
             .filter(|c| c.arguments.iter().any(|a| std::ptr::eq(a.attr, arg.attr)))
             .collect();
         // DynamoDB settings on a store that is not AWS are TFB502's, which says to remove them.
-        if DYNAMODB_ARGUMENTS.contains(&name)
-            && configs.iter().any(|c| c.lacks_dynamodb())
-        {
+        if DYNAMODB_ARGUMENTS.contains(&name) && configs.iter().any(|c| c.lacks_dynamodb()) {
             continue;
         }
         let conflict = configs

@@ -105,4 +105,3 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
         }
     }
 }
-

@@ -19,7 +19,8 @@ pub static RULE: Rule = Rule {
 };
 
 fn written<'a>(c: &S3Config<'a>) -> Option<Arg<'a>> {
-    c.get("use_path_style").or_else(|| c.get("force_path_style"))
+    c.get("use_path_style")
+        .or_else(|| c.get("force_path_style"))
 }
 
 /// Whether the configuration's store requires path-style addressing at its endpoint's host.
@@ -91,7 +92,12 @@ mod tests {
     fn declared_stores_match_the_table() {
         for store in STORES {
             let requires = matches!(store.path_style, PathStyle::Required { .. });
-            assert_eq!(super::RULE.stores.contains(store.id), requires, "{}", store.key);
+            assert_eq!(
+                super::RULE.stores.contains(store.id),
+                requires,
+                "{}",
+                store.key
+            );
         }
     }
 }

@@ -3,9 +3,9 @@
 use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
 use crate::model::context::ModuleContext;
-use crate::model::stores::{StoreId, Support};
 use crate::model::endpoints::{endpoint_values, EndpointValue};
 use crate::model::spaces::SpacesHostKind;
+use crate::model::stores::{StoreId, Support};
 
 pub static RULE: Rule = Rule {
     code: "TFB206",
@@ -20,10 +20,9 @@ pub static RULE: Rule = Rule {
 
 fn check(ctx: &ModuleContext, sink: &mut Sink) {
     // A store with a documented DynamoDB-compatible table (Yandex) gives its endpoint a path.
-    let documents_dynamodb = ctx
-        .s3_configs
-        .iter()
-        .any(|c| matches!(c.store.store().dynamodb, Support::Documented(_)) && c.store.id != StoreId::Aws);
+    let documents_dynamodb = ctx.s3_configs.iter().any(|c| {
+        matches!(c.store.store().dynamodb, Support::Documented(_)) && c.store.id != StoreId::Aws
+    });
     let is_dynamodb = |name: &str| matches!(name, "endpoints.dynamodb" | "dynamodb_endpoint");
     for value in endpoint_values(ctx.s3_arguments()) {
         let endpoint = &value.endpoint;
@@ -85,10 +84,9 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
             || spaces
                 .as_ref()
                 .is_some_and(|h| h.kind == SpacesHostKind::Bucket);
-        if !owned_elsewhere
-            && !matches!(endpoint.path.as_str(), "" | "/")
-            && !(is_dynamodb(&value.name) && documents_dynamodb)
-        {
+        // Yandex's documented Document API endpoint has a path.
+        let documented_path = is_dynamodb(&value.name) && documents_dynamodb;
+        if !owned_elsewhere && !matches!(endpoint.path.as_str(), "" | "/") && !documented_path {
             sink.report(
                 &RULE,
                 value.file,
