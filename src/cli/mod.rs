@@ -116,17 +116,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             color: cli.color_resolved(),
         },
     );
-    // When every path failed there is nothing to report: only the errors are printed.
-    let written = if !discovery.modules.is_empty() || discovery.errors.is_empty() {
-        print_out(&output)
-    } else {
-        Ok(())
-    };
-    for error in &discovery.errors {
-        print_error(error);
-    }
-    written?;
-    if !discovery.errors.is_empty() {
+    if print_report(&discovery, &output)? {
         return Ok(exit::ERROR);
     }
     let failed = report.diagnostics.iter().any(|d| fail_on.fails(d.severity));
@@ -153,8 +143,21 @@ fn backends(args: &BackendsArgs) -> Result<u8, String> {
         BackendsFormat::Human => render::backends::table(&rows),
         BackendsFormat::Json => render::backends::json(&rows),
     };
+    Ok(if print_report(&discovery, &output)? {
+        exit::ERROR
+    } else {
+        exit::CLEAN
+    })
+}
+
+/// Prints `output`, then a line for each path that could not be read; returns whether there
+/// was one. When every path failed there is nothing to report: only the errors are printed.
+fn print_report(
+    discovery: &crate::input::discover::Discovery,
+    output: &str,
+) -> Result<bool, String> {
     let written = if !discovery.modules.is_empty() || discovery.errors.is_empty() {
-        print_out(&output)
+        print_out(output)
     } else {
         Ok(())
     };
@@ -162,11 +165,7 @@ fn backends(args: &BackendsArgs) -> Result<u8, String> {
         print_error(error);
     }
     written?;
-    Ok(if discovery.errors.is_empty() {
-        exit::CLEAN
-    } else {
-        exit::ERROR
-    })
+    Ok(!discovery.errors.is_empty())
 }
 
 /// The command line's flags that bear on the configuration.
