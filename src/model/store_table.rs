@@ -1,8 +1,9 @@
-//! The stores tfblint knows, as data: how each is recognised and what its vendor documents
-//! about the s3 backend. Every fact carries the page it comes from; `docs/stores.md` quotes
-//! them. A store whose vendor documents nothing gets the general S3-compatible rules.
+//! The stores tfblint knows, as data ([`Store`] rows in [`STORES`]): how each is recognised
+//! and what its vendor documents about the s3 backend. Every fact carries the page it comes
+//! from; `docs/stores.md` quotes them. A store whose vendor documents nothing gets the general
+//! S3-compatible rules.
 
-use super::stores::{FlagNeed, Need, PathStyle, RegionFact, Store, StoreId, Support};
+use super::stores::StoreId;
 
 /// The regions Terraform's region check accepts: aws-sdk-go-base `endpoints/endpoints_gen.go`
 /// (commit 71dcf8a, 2026-07-01), generated from aws-sdk-go-v2's `endpoints.json`; Terraform's
@@ -60,6 +61,106 @@ pub const AWS_REGIONS: &[&str] = &[
     "us-gov-east-1",
     "us-gov-west-1",
 ];
+
+/// One row of the store table.
+#[derive(Debug)]
+pub struct Store {
+    pub id: StoreId,
+    pub key: &'static str,
+    pub name: &'static str,
+    /// Hosts under these domains (the domain itself or any subdomain) are this store's.
+    pub domains: &'static [&'static str],
+    /// Host and port pairs that are this store's (LocalStack's edge port).
+    pub host_ports: &'static [(&'static str, u16)],
+    /// The endpoint's documented shape.
+    pub endpoint: &'static str,
+    pub region: RegionFact,
+    /// What the vendor documents about each skip flag; a flag not listed follows the general
+    /// S3-compatible rule.
+    pub flags: &'static [FlagNeed],
+    pub path_style: PathStyle,
+    /// Whether `use_lockfile` (S3 conditional writes) is documented to work.
+    pub lockfile: Support,
+    /// Whether DynamoDB-style locking (`dynamodb_table`) is documented to work.
+    pub dynamodb: Support,
+    /// The pages the facts come from.
+    pub sources: &'static [&'static str],
+}
+
+/// What a vendor says the `region` argument should be.
+#[derive(Debug, Clone, Copy)]
+pub enum RegionFact {
+    /// Any AWS region.
+    Aws,
+    /// This value (source).
+    Value(&'static str, &'static str),
+    /// The store's region, which is this label of the endpoint's host (source).
+    HostLabel(usize, &'static str),
+    Undocumented,
+}
+
+/// A skip flag and what the vendor documents about it.
+#[derive(Debug, Clone, Copy)]
+pub struct FlagNeed {
+    pub flag: &'static str,
+    pub need: Need,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Need {
+    /// The vendor requires it, or documents that the step it skips fails (why, source).
+    Required(&'static str, &'static str),
+    /// The vendor's own complete configuration works without it (source).
+    NotNeeded(&'static str),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum PathStyle {
+    /// Path-style addressing is required on hosts containing this text (source).
+    Required {
+        host_contains: &'static str,
+        source: &'static str,
+    },
+    Undocumented,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Support {
+    /// Documented to work (source).
+    Documented(&'static str),
+    Undocumented,
+}
+
+impl Store {
+    /// The vendor's word on `flag`, if any.
+    pub fn flag_need(&self, flag: &str) -> Option<Need> {
+        self.flags.iter().find(|f| f.flag == flag).map(|f| f.need)
+    }
+
+    /// Whether `host` (lower-case, no port) with `port` is this store's.
+    pub(crate) fn owns(&self, host: &str, port: Option<u16>) -> bool {
+        self.domains
+            .iter()
+            .any(|d| host == *d || host.strip_suffix(d).is_some_and(|p| p.ends_with('.')))
+            || self
+                .host_ports
+                .iter()
+                .any(|(h, p)| *h == host && Some(*p) == port)
+    }
+
+    /// The region the vendor documents for a configuration with this endpoint host.
+    pub fn documented_region(&self, host: Option<&str>) -> Option<String> {
+        match self.region {
+            RegionFact::Value(v, _) => Some(v.to_string()),
+            RegionFact::HostLabel(i, _) => host?
+                .split('.')
+                .nth(i)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string),
+            RegionFact::Aws | RegionFact::Undocumented => None,
+        }
+    }
+}
 
 const TERRAFORM_S3: &str = "https://developer.hashicorp.com/terraform/language/backend/s3";
 const DO_GUIDE: &str = "https://docs.digitalocean.com/products/spaces/reference/terraform-backend/";

@@ -22,7 +22,9 @@ use crate::model::schema::SKIP_FLAGS;
 use crate::model::spaces::Endpoint;
 use crate::model::value::{object_get, Literal};
 
-pub use super::store_table::{AWS_REGIONS, STORES};
+pub use super::store_table::{
+    FlagNeed, Need, PathStyle, RegionFact, Store, Support, AWS_REGIONS, STORES,
+};
 
 /// A store tfblint knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -83,106 +85,6 @@ impl StoreId {
 
     const fn bit(self) -> u32 {
         1 << self as u32
-    }
-}
-
-/// One row of the store table.
-#[derive(Debug)]
-pub struct Store {
-    pub id: StoreId,
-    pub key: &'static str,
-    pub name: &'static str,
-    /// Hosts under these domains (the domain itself or any subdomain) are this store's.
-    pub domains: &'static [&'static str],
-    /// Host and port pairs that are this store's (LocalStack's edge port).
-    pub host_ports: &'static [(&'static str, u16)],
-    /// The endpoint's documented shape.
-    pub endpoint: &'static str,
-    pub region: RegionFact,
-    /// What the vendor documents about each skip flag; a flag not listed follows the general
-    /// S3-compatible rule.
-    pub flags: &'static [FlagNeed],
-    pub path_style: PathStyle,
-    /// Whether `use_lockfile` (S3 conditional writes) is documented to work.
-    pub lockfile: Support,
-    /// Whether DynamoDB-style locking (`dynamodb_table`) is documented to work.
-    pub dynamodb: Support,
-    /// The pages the facts come from.
-    pub sources: &'static [&'static str],
-}
-
-/// What a vendor says the `region` argument should be.
-#[derive(Debug, Clone, Copy)]
-pub enum RegionFact {
-    /// Any AWS region.
-    Aws,
-    /// This value (source).
-    Value(&'static str, &'static str),
-    /// The store's region, which is this label of the endpoint's host (source).
-    HostLabel(usize, &'static str),
-    Undocumented,
-}
-
-/// A skip flag and what the vendor documents about it.
-#[derive(Debug, Clone, Copy)]
-pub struct FlagNeed {
-    pub flag: &'static str,
-    pub need: Need,
-}
-
-#[derive(Debug, Clone, Copy)]
-pub enum Need {
-    /// The vendor requires it, or documents that the step it skips fails (why, source).
-    Required(&'static str, &'static str),
-    /// The vendor's own complete configuration works without it (source).
-    NotNeeded(&'static str),
-}
-
-#[derive(Debug, Clone, Copy)]
-pub enum PathStyle {
-    /// Path-style addressing is required on hosts containing this text (source).
-    Required {
-        host_contains: &'static str,
-        source: &'static str,
-    },
-    Undocumented,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Support {
-    /// Documented to work (source).
-    Documented(&'static str),
-    Undocumented,
-}
-
-impl Store {
-    /// The vendor's word on `flag`, if any.
-    pub fn flag_need(&self, flag: &str) -> Option<Need> {
-        self.flags.iter().find(|f| f.flag == flag).map(|f| f.need)
-    }
-
-    /// Whether `host` (lower-case, no port) with `port` is this store's.
-    fn owns(&self, host: &str, port: Option<u16>) -> bool {
-        self.domains
-            .iter()
-            .any(|d| host == *d || host.strip_suffix(d).is_some_and(|p| p.ends_with('.')))
-            || self
-                .host_ports
-                .iter()
-                .any(|(h, p)| *h == host && Some(*p) == port)
-    }
-
-    /// The region the vendor documents for a configuration with this endpoint host.
-    pub fn documented_region(&self, host: Option<&str>) -> Option<String> {
-        match self.region {
-            RegionFact::Value(v, _) => Some(v.to_string()),
-            RegionFact::HostLabel(i, _) => host?
-                .split('.')
-                .nth(i)
-                .filter(|l| !l.is_empty())
-                .map(str::to_string),
-            RegionFact::Aws | RegionFact::Undocumented => None,
-        }
     }
 }
 
@@ -441,6 +343,20 @@ pub fn detect(config: &S3Config, setting: Option<StoreId>) -> Detected {
 }
 
 impl<'a> ModuleContext<'a> {
+    /// How module-level messages name the store: "Spaces" (as they always did) when a
+    /// configuration is on Spaces, the store's name when all are on one named store, else
+    /// "an S3-compatible store".
+    pub fn store_name(&self) -> &'static str {
+        if self.s3_configs.iter().any(|c| c.is_spaces()) {
+            return "Spaces";
+        }
+        let mut ids = self.s3_configs.iter().map(|c| c.store.id);
+        match ids.next() {
+            Some(id) if id.is_named() && ids.all(|other| other == id) => id.name(),
+            _ => "an S3-compatible store",
+        }
+    }
+
     /// The module as a rule for `stores` sees it: only the configurations on those stores.
     /// `None` when that is every configuration (the module itself will do).
     pub fn for_stores(&self, stores: Stores) -> Option<ModuleContext<'a>> {

@@ -46,7 +46,7 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
         &RULE,
         file,
         span,
-        "this module has an s3 backend but no `required_version`: any Terraform may run it, including versions that cannot talk to Spaces",
+        format!("this module has an s3 backend but no `required_version`: any Terraform may run it, including versions that cannot talk to {}", ctx.store_name()),
     )
     .with_label("backend without a version constraint")
     .with_help("add `required_version = \"~> 1.11\"` to the `terraform` block (at least `\">= 1.6.3\"`; `use_lockfile` needs 1.11)");

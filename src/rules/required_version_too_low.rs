@@ -36,7 +36,7 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
         &RULE,
         culprit.arg.file,
         culprit.arg.value_span(),
-        format!("{whose} {engine} {lowest}, but an s3 backend on {} needs {engine} {minimum} or later", store_phrase(ctx)),
+        format!("{whose} {engine} {lowest}, but an s3 backend on {} needs {engine} {minimum} or later", ctx.store_name()),
     )
     .with_label(format!("admits {lowest}"))
     .with_help(format!(
@@ -47,19 +47,5 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
             format!("require `{}`", edit.replacement),
             vec![edit],
         ));
-    }
-}
-
-/// "Spaces" (as the message always said) when a configuration is on Spaces, the store's name
-/// when all are on one named store, else "an S3-compatible store".
-fn store_phrase(ctx: &ModuleContext) -> &'static str {
-    let mut ids = ctx.s3_configs.iter().map(|c| c.store.id);
-    let first = ids.next();
-    if ctx.s3_configs.iter().any(|c| c.is_spaces()) {
-        return "Spaces";
-    }
-    match first {
-        Some(id) if id.is_named() && ids.all(|other| other == id) => id.name(),
-        _ => "an S3-compatible store",
     }
 }
