@@ -21,3 +21,4 @@ pub mod linter;
 pub mod model;
 pub mod render;
 pub mod rules;
+pub mod server;

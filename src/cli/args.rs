@@ -101,6 +101,13 @@ pub enum Command {
         /// The rule's code, e.g. TFB301.
         code: String,
     },
+    /// Run the language server (LSP over stdio) for editors.
+    Server {
+        /// Append a log of the server's work (methods, files, timings; never file contents)
+        /// to this file. Off by default.
+        #[arg(long, value_name = "PATH")]
+        log_file: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -15,9 +15,8 @@ use clap::Parser;
 
 pub use args::{Cli, ColorChoice, Command};
 
-use crate::diagnostic::Severity;
 use crate::input::source::ParseMode;
-use crate::linter::config::{self, Config, Selector};
+use crate::linter::config::{self, Config, Overrides};
 use crate::linter::pipeline::{Buffer, Options};
 use crate::linter::Workspace;
 use crate::render::{self, HumanOptions};
@@ -30,27 +29,41 @@ pub mod exit {
     pub const ERROR: u8 = 2;
 }
 
-/// Runs the command line and returns the process exit code.
-pub fn main() -> ExitCode {
+/// What the command line asks of the process: it ran, or a language server is to run.
+/// The command line and the server are siblings: the binary's `main` starts the server.
+#[derive(Debug)]
+pub enum Outcome {
+    Exit(ExitCode),
+    /// `tfblint server`.
+    Serve { log_file: Option<PathBuf> },
+}
+
+/// Runs the command line; returns the process exit code, or asks for the server.
+pub fn main() -> Outcome {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
             // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
             let _ = err.print();
-            return ExitCode::from(if err.use_stderr() {
+            return Outcome::Exit(ExitCode::from(if err.use_stderr() {
                 exit::ERROR
             } else {
                 exit::CLEAN
-            });
+            }));
         }
     };
-    match run(cli) {
+    if let Some(Command::Server { log_file }) = &cli.command {
+        return Outcome::Serve {
+            log_file: log_file.clone(),
+        };
+    }
+    Outcome::Exit(match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
             print_error(&message);
             ExitCode::from(exit::ERROR)
         }
-    }
+    })
 }
 
 fn run(cli: Cli) -> Result<u8, String> {
@@ -65,6 +78,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             print_out(rule.doc)?;
             return Ok(exit::CLEAN);
         }
+        Some(Command::Server { .. }) => unreachable!("`main` hands `server` to its caller"),
         None => {}
     }
 
@@ -134,58 +148,22 @@ fn run(cli: Cli) -> Result<u8, String> {
 
 /// The configuration file (discovered or named) with the command line's flags laid over it.
 fn resolve_config(cli: &Cli, cwd: &Path) -> Result<Config, String> {
-    let path = match (&cli.config, cli.no_config) {
-        (Some(path), _) => Some(path.clone()),
-        (None, true) => None,
-        (None, false) => config::discover(cwd),
+    let overrides = Overrides {
+        select: cli.select.clone(),
+        ignore: cli.ignore.clone(),
+        severity: cli.severity.clone(),
+        exclude: cli.exclude.clone(),
+        spaces_regions: cli.spaces_regions.clone(),
+        engine: cli.engine,
+        fail_on: cli.fail_on,
     };
-    let mut config = match path {
-        Some(path) => config::load(&path, cwd)?,
-        None => Config::default_in(cwd),
-    };
-    let selectors = |flag: &str, codes: &[String]| -> Result<Vec<Selector>, String> {
-        codes
-            .iter()
-            .map(|c| Selector::parse(c).map_err(|m| format!("--{flag}: {m}")))
-            .collect()
-    };
-    if let Some(codes) = &cli.select {
-        config.select = selectors("select", codes)?;
-    }
-    if let Some(codes) = &cli.ignore {
-        config.ignore = selectors("ignore", codes)?;
-    }
-    for pair in &cli.severity {
-        let (code, level) = pair.split_once('=').ok_or_else(|| {
-            format!("--severity `{pair}`: expected CODE=LEVEL, e.g. TFB501=error")
-        })?;
-        let rule = rules::by_code(code.trim()).ok_or_else(|| {
-            format!("--severity: unknown rule code `{code}` (`tfblint rules` lists them)")
-        })?;
-        let severity = match level.trim().to_ascii_lowercase().as_str() {
-            "error" => Severity::Error,
-            "warning" => Severity::Warning,
-            other => {
-                return Err(format!(
-                    "--severity {code}: unknown level `{other}` (error or warning)"
-                ))
-            }
-        };
-        config.severity.insert(rule.code, severity);
-    }
-    if !cli.exclude.is_empty() {
-        config.exclude = cli.exclude.clone();
-    }
-    if let Some(regions) = &cli.spaces_regions {
-        config.spaces_regions = regions.clone();
-    }
-    if let Some(engine) = cli.engine {
-        config.engine = Some(engine);
-    }
-    if let Some(fail_on) = cli.fail_on {
-        config.fail_on = fail_on;
-    }
-    Ok(config)
+    config::resolve(
+        cwd,
+        cli.config.as_deref(),
+        cli.no_config,
+        &overrides,
+        |flag| format!("--{flag}"),
+    )
 }
 
 fn rules_table() -> String {
