@@ -45,7 +45,16 @@ fn neovim_shows_the_diagnostics_and_applies_the_fix() {
     let xdg = |name: &str| dir.path().join(name);
 
     let mut child = Command::new("nvim")
-        .args(["--headless", "--clean", "-u", "NONE", "-n", "-i", "NONE", "-c"])
+        .args([
+            "--headless",
+            "--clean",
+            "-u",
+            "NONE",
+            "-n",
+            "-i",
+            "NONE",
+            "-c",
+        ])
         .arg(format!("luafile {}", here.join("client.lua").display()))
         .env("TFB_SERVER_CMD", server)
         .env("TFB_FIXTURE", &fixture)
@@ -96,11 +105,16 @@ fn neovim_shows_the_diagnostics_and_applies_the_fix() {
     let line = line.lines().nth(13).unwrap();
     assert_eq!(d["lnum"], 13);
     assert_eq!(d["col"], line.find("\"nyc3\"").unwrap());
-    assert_eq!(d["end_col"], line.find("\"nyc3\"").unwrap() + "\"nyc3\"".len());
+    assert_eq!(
+        d["end_col"],
+        line.find("\"nyc3\"").unwrap() + "\"nyc3\"".len()
+    );
     // The published range counts UTF-16 units.
     assert_eq!(
         result["published"]["diagnostics"][0]["range"]["start"]["character"],
-        line[..line.find("\"nyc3\"").unwrap()].encode_utf16().count()
+        line[..line.find("\"nyc3\"").unwrap()]
+            .encode_utf16()
+            .count()
     );
     assert!(result["hover"]
         .as_str()

@@ -147,7 +147,12 @@ fn full_and_incremental_changes_are_linted() {
         .lines()
         .position(|l| l.contains("use_lockfile"))
         .unwrap();
-    let column = GOOD_BACKEND.lines().nth(line).unwrap().find("true").unwrap();
+    let column = GOOD_BACKEND
+        .lines()
+        .nth(line)
+        .unwrap()
+        .find("true")
+        .unwrap();
     lsp.notify(
         "textDocument/didChange",
         json!({
@@ -185,9 +190,16 @@ fn an_unsaved_edit_in_one_file_changes_another_files_diagnostics() {
     assert_eq!(lsp.diagnostics(&versions_uri)["diagnostics"], json!([]));
 
     // A version too old for `use_lockfile`: the finding moves to versions.tf.
-    lsp.change_full(&versions_uri, 3, "terraform {\n  required_version = \">= 1.6.3\"\n}\n");
+    lsp.change_full(
+        &versions_uri,
+        3,
+        "terraform {\n  required_version = \">= 1.6.3\"\n}\n",
+    );
     assert_eq!(lsp.diagnostics(&backend_uri)["diagnostics"], json!([]));
-    assert_eq!(codes(&lsp.diagnostics(&versions_uri)["diagnostics"]), ["TFB103"]);
+    assert_eq!(
+        codes(&lsp.diagnostics(&versions_uri)["diagnostics"]),
+        ["TFB103"]
+    );
 
     // Closing versions.tf: the file on disk counts again.
     lsp.notify(
@@ -236,7 +248,10 @@ fn a_quickfix_fixes_its_finding_and_the_text_is_linted_again() {
     let edits = edits_of(fix, &uri);
     assert!(fix["edit"].get("documentChanges").is_none());
     let fixed = apply_edits(&text, &edits);
-    assert!(fixed.contains("    skip_s3_checksum            = true\n"), "{fixed}");
+    assert!(
+        fixed.contains("    skip_s3_checksum            = true\n"),
+        "{fixed}"
+    );
     // That finding alone: `region` is still missing.
     assert!(!fixed.contains("us-east-1"), "{fixed}");
 
@@ -260,12 +275,18 @@ fn an_unsafe_fix_is_labelled_and_not_preferred() {
         .find(|a| a["title"].as_str().unwrap().starts_with("TFB501:"))
         .expect("a fix for TFB501");
     assert!(
-        fix["title"].as_str().unwrap().ends_with("(unsafe: changes behaviour)"),
+        fix["title"]
+            .as_str()
+            .unwrap()
+            .ends_with("(unsafe: changes behaviour)"),
         "{fix}"
     );
     assert!(fix.get("isPreferred").is_none());
     // Versioned edits, as the client offered.
-    assert_eq!(fix["edit"]["documentChanges"][0]["textDocument"]["version"], 1);
+    assert_eq!(
+        fix["edit"]["documentChanges"][0]["textDocument"]["version"],
+        1
+    );
     // Fix-all applies safe fixes only: nothing here.
     assert!(!actions.iter().any(|a| a["kind"] == "source.fixAll.tfblint"));
     assert_eq!(lsp.shutdown().code(), Some(0));
@@ -284,7 +305,8 @@ fn fix_all_applies_every_safe_fix_as_tfblint_fix_does() {
     ]);
     let uri = lsp.open(&path, &text);
     lsp.diagnostics(&uri);
-    let everything = json!({"start": {"line": 0, "character": 0}, "end": {"line": 99, "character": 0}});
+    let everything =
+        json!({"start": {"line": 0, "character": 0}, "end": {"line": 99, "character": 0}});
     let actions = code_actions(&mut lsp, &uri, &everything, Some(&["source.fixAll"]));
     assert_eq!(actions.len(), 1, "{actions:?}");
     assert_eq!(actions[0]["kind"], "source.fixAll.tfblint");
@@ -333,7 +355,8 @@ fn the_ignore_action_silences_the_finding_on_its_line() {
     assert_eq!(lsp.diagnostics(&uri)["diagnostics"], json!([]));
 
     // A second finding on a line that already has a directive: its code joins the list.
-    let text = "terraform {\n  backend \"s3\" { # tfblint-ignore: TFB201\n    bucket = \"b\"\n  }\n}\n";
+    let text =
+        "terraform {\n  backend \"s3\" { # tfblint-ignore: TFB201\n    bucket = \"b\"\n  }\n}\n";
     lsp.change_full(&uri, 3, text);
     let diagnostics = lsp.diagnostics(&uri)["diagnostics"].clone();
     assert!(codes(&diagnostics).contains(&"TFB301".to_string()));
@@ -403,7 +426,10 @@ fn ranges_count_utf16_units_after_non_ascii_text() {
     // The quickfix lands in the right place.
     let actions = code_actions(&mut lsp, &uri, &d["range"], Some(&["quickfix"]));
     let fixed = apply_edits(&text, &edits_of(&actions[0], &uri));
-    assert!(fixed.contains("/* é😀 */ region = \"us-east-1\""), "{fixed}");
+    assert!(
+        fixed.contains("/* é😀 */ region = \"us-east-1\""),
+        "{fixed}"
+    );
     // Incremental edits count UTF-16 units too: replace `"nyc3"` by its range.
     lsp.notify(
         "textDocument/didChange",
@@ -472,7 +498,8 @@ fn the_configuration_file_is_read_again_when_it_changes() {
     let module = dir.path().join("envs/prod");
     std::fs::create_dir_all(&module).unwrap();
     let path = write(&module, "main.tf", "");
-    let capabilities = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    let capabilities =
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
     let (mut lsp, _) = Lsp::initialized(dir.path(), capabilities, Value::Null);
     let registration = lsp.wait_for(
         |m| m["method"] == "client/registerCapability",
@@ -488,7 +515,10 @@ fn the_configuration_file_is_read_again_when_it_changes() {
         .collect();
     assert_eq!(
         globs,
-        ["**/{tfblint.toml,.tfblint.toml}", "**/*.{tf,tofu,tfbackend}"]
+        [
+            "**/{tfblint.toml,.tfblint.toml}",
+            "**/*.{tf,tofu,tfbackend}"
+        ]
     );
 
     let text = backend_without(&["region", "skip_s3_checksum"]);
@@ -614,8 +644,12 @@ fn a_file_deleted_under_the_server_is_no_crash() {
     std::fs::remove_dir_all(&module).unwrap();
     lsp.change_full(&uri, 3, GOOD_BACKEND);
     assert_eq!(lsp.diagnostics(&uri)["diagnostics"], json!([]));
-    lsp.notify("textDocument/didSave", json!({"textDocument": {"uri": uri}}));
-    let everything = json!({"start": {"line": 0, "character": 0}, "end": {"line": 99, "character": 0}});
+    lsp.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    let everything =
+        json!({"start": {"line": 0, "character": 0}, "end": {"line": 99, "character": 0}});
     code_actions(&mut lsp, &uri, &everything, None);
     assert_eq!(lsp.shutdown().code(), Some(0));
 }
@@ -671,7 +705,11 @@ fn a_client_that_pulls_diagnostics_gets_them_on_request() {
     let dir = tempfile::tempdir().unwrap();
     let backend_text = GOOD_BACKEND.replace("  required_version = \"~> 1.11\"\n\n", "");
     let backend = write(dir.path(), "backend.tf", &backend_text);
-    let versions = write(dir.path(), "versions.tf", "terraform {\n  required_version = \"~> 1.11\"\n}\n");
+    let versions = write(
+        dir.path(),
+        "versions.tf",
+        "terraform {\n  required_version = \"~> 1.11\"\n}\n",
+    );
     let capabilities = json!({
         "textDocument": {"diagnostic": {"dynamicRegistration": false}},
         "workspace": {"diagnostics": {"refreshSupport": true}},
@@ -698,7 +736,11 @@ fn a_client_that_pulls_diagnostics_gets_them_on_request() {
     assert_eq!(again, json!({"kind": "unchanged", "resultId": id}));
 
     // An edit of versions.tf changes backend.tf: the client is asked to pull again.
-    lsp.change_full(&versions_uri, 2, "terraform {\n  required_version = \"~> 1.11\"\n}\n");
+    lsp.change_full(
+        &versions_uri,
+        2,
+        "terraform {\n  required_version = \"~> 1.11\"\n}\n",
+    );
     lsp.wait_for(
         |m| m["method"] == "workspace/diagnostic/refresh",
         "diagnostic refresh",
@@ -760,7 +802,8 @@ fn secrets_reach_neither_diagnostics_nor_the_log() {
     let uri = lsp.open(&path, &text);
     let published = lsp.diagnostics(&uri);
     assert_eq!(codes(&published["diagnostics"]), ["TFB401"]);
-    let everything = json!({"start": {"line": 0, "character": 0}, "end": {"line": 99, "character": 0}});
+    let everything =
+        json!({"start": {"line": 0, "character": 0}, "end": {"line": 99, "character": 0}});
     let actions = code_actions(&mut lsp, &uri, &everything, None);
     let hover = lsp.request(
         "textDocument/hover",
@@ -814,7 +857,10 @@ fn server_help_names_the_log_option() {
     let out = common::run(dir.path(), &["server", "--help"]);
     assert_eq!(out.code, 0);
     assert!(out.stdout.contains("--log-file <PATH>"), "{}", out.stdout);
-    let out = common::run(dir.path(), &["server", "--log-file", "/nonexistent/dir/x.log"]);
+    let out = common::run(
+        dir.path(),
+        &["server", "--log-file", "/nonexistent/dir/x.log"],
+    );
     assert_eq!(out.code, 2);
     assert_eq!(
         out.stderr,

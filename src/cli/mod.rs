@@ -35,7 +35,9 @@ pub mod exit {
 pub enum Outcome {
     Exit(ExitCode),
     /// `tfblint server`.
-    Serve { log_file: Option<PathBuf> },
+    Serve {
+        log_file: Option<PathBuf>,
+    },
 }
 
 /// Runs the command line; returns the process exit code, or asks for the server.

@@ -48,7 +48,10 @@ pub fn code_actions(
         only.is_none_or(|only| {
             only.iter().any(|k| {
                 let k = k.as_str();
-                kind == k || kind.strip_prefix(k).is_some_and(|rest| rest.starts_with('.'))
+                kind == k
+                    || kind
+                        .strip_prefix(k)
+                        .is_some_and(|rest| rest.starts_with('.'))
             })
         })
     };
@@ -63,13 +66,20 @@ pub fn code_actions(
         let mut seen: Vec<&[Edit]> = Vec::new();
         for d in document.findings.iter().filter(|d| touches(&d.span, &span)) {
             let lsp = convert::diagnostic(d, &document.text, &document.index, encoding);
-            if let Some(fix) = d.fix.as_ref().filter(|f| !seen.contains(&f.edits.as_slice())) {
+            if let Some(fix) = d
+                .fix
+                .as_ref()
+                .filter(|f| !seen.contains(&f.edits.as_slice()))
+            {
                 seen.push(&fix.edits);
                 let safe = fix.applicability == Applicability::Safe;
                 let title = if safe {
                     format!("{}: {}", d.code, fix.description)
                 } else {
-                    format!("{}: {} (unsafe: changes behaviour)", d.code, fix.description)
+                    format!(
+                        "{}: {} (unsafe: changes behaviour)",
+                        d.code, fix.description
+                    )
                 };
                 let edits = fix
                     .edits
@@ -95,10 +105,11 @@ pub fn code_actions(
             }
         }
     }
-    let has_safe_fix = document
-        .findings
-        .iter()
-        .any(|d| d.fix.as_ref().is_some_and(|f| FixOptions::default().applies(f)));
+    let has_safe_fix = document.findings.iter().any(|d| {
+        d.fix
+            .as_ref()
+            .is_some_and(|f| FixOptions::default().applies(f))
+    });
     if wanted(FIX_ALL) && has_safe_fix {
         let edits = fix_all(session, path);
         if let (Some(edits), Some(document)) = (edits, session.document(path)) {
@@ -177,7 +188,12 @@ fn ignore_edit(document: &Document, d: &Diagnostic, session: &Session) -> Option
         Some(directive) => (directive.span.end, format!(", {}", d.code)),
         None => (line_end, suppress::line_directive(d.code)),
     };
-    Some(text_edit(document, &(insert_at..insert_at), &insert, session))
+    Some(text_edit(
+        document,
+        &(insert_at..insert_at),
+        &insert,
+        session,
+    ))
 }
 
 /// The hover of a position: the documents of the rules whose findings cover it.
@@ -197,11 +213,7 @@ pub fn hover(session: &Session, path: &Path, position: Position) -> Option<Hover
             kind: MarkupKind::Markdown,
             value: convert::hover_markdown(&codes),
         }),
-        range: Some(
-            document
-                .index
-                .range(&document.text, &first.span, encoding),
-        ),
+        range: Some(document.index.range(&document.text, &first.span, encoding)),
     })
 }
 
@@ -277,7 +289,13 @@ mod tests {
     #[test]
     fn line_edits_rebuild_the_new_text() {
         let old = "a\nb\nc\nd\n";
-        for new in ["a\nB\nc\nd\n", "a\nb\nc\nd\ne\n", "x\na\nc\n", "", "a\nb\nc\nd"] {
+        for new in [
+            "a\nB\nc\nd\n",
+            "a\nb\nc\nd\ne\n",
+            "x\na\nc\n",
+            "",
+            "a\nb\nc\nd",
+        ] {
             let edits = line_edits(old, new);
             assert_eq!(apply(old, &edits), new, "{edits:?}");
         }

@@ -84,16 +84,19 @@ mod tests {
             label: String::new(),
             file: "main.tf".into(),
             span: start..start + "required_version".len(),
-            start: Position { line: 2, column: 13 },
-            end: Position { line: 2, column: 29 },
+            start: Position {
+                line: 2,
+                column: 13,
+            },
+            end: Position {
+                line: 2,
+                column: 29,
+            },
             fix: None,
         };
         let index = LineIndex::new(text);
         let lsp = diagnostic(&d, text, &index, Encoding::Utf16);
-        assert_eq!(
-            (lsp.range.start.line, lsp.range.start.character),
-            (1, 10)
-        );
+        assert_eq!((lsp.range.start.line, lsp.range.start.character), (1, 10));
         assert_eq!(lsp.range.end.character, 26);
         assert_eq!(lsp.message, "m\nhelp: h");
         assert_eq!(lsp.tags, Some(vec![DiagnosticTag::DEPRECATED]));

@@ -43,14 +43,22 @@ impl Server {
         let mut edited = BTreeSet::new();
         loop {
             let Ok(first) = inbox.recv() else {
-                return if self.shutdown { EXIT_CLEAN } else { EXIT_UNCLEAN };
+                return if self.shutdown {
+                    EXIT_CLEAN
+                } else {
+                    EXIT_UNCLEAN
+                };
             };
             // Everything already waiting is applied before the next lint: the latest text wins.
             let batch: Vec<Message> = std::iter::once(first).chain(inbox.try_iter()).collect();
             for message in batch {
                 match message {
                     Message::Notification(n) if n.method == "exit" => {
-                        return if self.shutdown { EXIT_CLEAN } else { EXIT_UNCLEAN };
+                        return if self.shutdown {
+                            EXIT_CLEAN
+                        } else {
+                            EXIT_UNCLEAN
+                        };
                     }
                     Message::Request(req) => {
                         // Requests see every edit before them.
@@ -59,9 +67,8 @@ impl Server {
                     }
                     Message::Notification(n) => {
                         let method = n.method.clone();
-                        let handled = catch_unwind(AssertUnwindSafe(|| {
-                            self.notification(n, &mut edited)
-                        }));
+                        let handled =
+                            catch_unwind(AssertUnwindSafe(|| self.notification(n, &mut edited)));
                         if handled.is_err() {
                             self.log.line(format_args!("{method}: internal error"));
                         }
@@ -97,7 +104,8 @@ impl Server {
         if self.capabilities.pull_diagnostics {
             let others = changed.iter().any(|p| !edited.contains(p));
             if others && self.capabilities.refresh_diagnostics {
-                self.client.request("workspace/diagnostic/refresh", Value::Null);
+                self.client
+                    .request("workspace/diagnostic/refresh", Value::Null);
             }
         } else {
             for path in &changed {
@@ -220,8 +228,10 @@ impl Server {
                         .line(format_args!("{method}: not ours: {}", doc.uri.as_str()));
                     return;
                 }
-                self.log.line(format_args!("{method}: {}", doc.uri.as_str()));
-                self.session.open(path.clone(), doc.uri, doc.version, doc.text);
+                self.log
+                    .line(format_args!("{method}: {}", doc.uri.as_str()));
+                self.session
+                    .open(path.clone(), doc.uri, doc.version, doc.text);
                 edited.insert(path);
             }
             "textDocument/didChange" => {
@@ -277,9 +287,13 @@ impl Server {
                     let Some(path) = document_path(&change.uri) else {
                         continue;
                     };
-                    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+                    let name = path
+                        .file_name()
+                        .and_then(|n| n.to_str())
+                        .unwrap_or_default();
                     if FILE_NAMES.contains(&name) {
-                        self.log.line(format_args!("configuration changed: {}", path.display()));
+                        self.log
+                            .line(format_args!("configuration changed: {}", path.display()));
                         self.session.reload();
                     } else if FileKind::from_path(&path).is_some() {
                         self.session.file_changed(&path);
@@ -345,9 +359,7 @@ impl Server {
 }
 
 /// A request's or notification's parameters, or InvalidParams.
-fn params<P: DeserializeOwned>(
-    message: impl Into<Message>,
-) -> Result<P, (ErrorCode, String)> {
+fn params<P: DeserializeOwned>(message: impl Into<Message>) -> Result<P, (ErrorCode, String)> {
     let value = match message.into() {
         Message::Request(r) => r.params,
         Message::Notification(n) => n.params,

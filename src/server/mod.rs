@@ -115,7 +115,9 @@ impl Capabilities {
     fn read(params: &Value) -> Capabilities {
         let flag = |pointer: &str| params.pointer(pointer).and_then(Value::as_bool) == Some(true);
         Capabilities {
-            pull_diagnostics: params.pointer("/capabilities/textDocument/diagnostic").is_some(),
+            pull_diagnostics: params
+                .pointer("/capabilities/textDocument/diagnostic")
+                .is_some(),
             refresh_diagnostics: flag("/capabilities/workspace/diagnostics/refreshSupport"),
             watch_files: flag("/capabilities/workspace/didChangeWatchedFiles/dynamicRegistration"),
             document_changes: flag("/capabilities/workspace/workspaceEdit/documentChanges"),
@@ -193,11 +195,11 @@ fn initialize(
         .and_then(|v| serde_json::from_value(v.clone()).ok());
     let encoding = Encoding::negotiate(offered.as_deref());
     let capabilities = Capabilities::read(&params);
-    let (settings, error) =
-        match Settings::from_json(params.get("initializationOptions").cloned()) {
-            Ok(settings) => (settings, None),
-            Err(e) => (Settings::default(), Some(e)),
-        };
+    let (settings, error) = match Settings::from_json(params.get("initializationOptions").cloned())
+    {
+        Ok(settings) => (settings, None),
+        Err(e) => (Settings::default(), Some(e)),
+    };
     let session = Session::new(encoding, settings, folders(&params));
     log.line(format_args!(
         "initialize: encoding {:?}, {:?}, folders {:?}",

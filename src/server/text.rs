@@ -229,7 +229,8 @@ mod tests {
     #[test]
     fn incremental_changes_apply_in_order() {
         let mut text = String::from("é = 1\nb = 2\n");
-        let range = |a: (u32, u32), b: (u32, u32)| Some(LspRange::new(pos(a.0, a.1), pos(b.0, b.1)));
+        let range =
+            |a: (u32, u32), b: (u32, u32)| Some(LspRange::new(pos(a.0, a.1), pos(b.0, b.1)));
         apply_change(&mut text, range((0, 4), (0, 5)), "42", Encoding::Utf16);
         assert_eq!(text, "é = 42\nb = 2\n");
         apply_change(&mut text, range((1, 0), (2, 0)), "", Encoding::Utf16);
@@ -243,7 +244,10 @@ mod tests {
     #[test]
     fn file_uris_become_paths() {
         let uri: Uri = "file:///tmp/a%20dir/%C3%A9/main.tf".parse().unwrap();
-        assert_eq!(uri_to_path(&uri).unwrap(), Path::new("/tmp/a dir/é/main.tf"));
+        assert_eq!(
+            uri_to_path(&uri).unwrap(),
+            Path::new("/tmp/a dir/é/main.tf")
+        );
         let untitled: Uri = "untitled:Untitled-1".parse().unwrap();
         assert_eq!(uri_to_path(&untitled), None);
         let remote: Uri = "file://server/share/a.tf".parse().unwrap();

@@ -267,7 +267,9 @@ pub fn offset_utf16(text: &str, position: &Value) -> usize {
     let character = position["character"].as_u64().unwrap() as usize;
     let mut start = 0;
     for _ in 0..line {
-        start += text[start..].find('\n').map_or(text.len() - start, |i| i + 1);
+        start += text[start..]
+            .find('\n')
+            .map_or(text.len() - start, |i| i + 1);
     }
     let mut units = 0;
     for (at, c) in text[start..].char_indices() {
