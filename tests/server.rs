@@ -812,15 +812,10 @@ fn secrets_reach_neither_diagnostics_nor_the_log() {
     for shown in [published.to_string(), hover.to_string()] {
         assert!(!shown.contains(secret), "{shown}");
     }
-    // Actions may only delete the secret, never repeat it.
+    // Actions may only delete the secret, never repeat it (in a title, an edit or a diagnostic).
+    assert!(!actions.is_empty());
     for action in &actions {
-        let new_text: String = edits_of(action, &uri)
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["newText"].as_str().unwrap().to_string())
-            .collect();
-        assert!(!new_text.contains(secret), "{action}");
+        assert!(!action.to_string().contains(secret), "{action}");
     }
     assert_eq!(lsp.shutdown().code(), Some(0));
     let logged = std::fs::read_to_string(&log).unwrap();
