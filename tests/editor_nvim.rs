@@ -1,15 +1,14 @@
 //! A real editor as the client: headless Neovim (0.7, Debian bookworm's, or later) starts
 //! `tfblint server`, opens a fixture with non-ASCII text before a finding on its line, reads
 //! the diagnostics with `vim.diagnostic.get()`, asks for hover and code actions, applies the
-//! fix, and the buffer must end as `tests/editor_nvim/main.tf.expected` with no diagnostics
-//! left. The script is `tests/editor_nvim/client.lua`.
+//! fix, and the buffer must end as expected with no diagnostics left. The script is
+//! `tests/editor_nvim.lua`.
 //!
 //! `.ci/run` installs Neovim. Without `nvim`, the test fails when `CI=true` and is skipped
 //! (saying so) otherwise.
 
 mod common;
 
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -34,12 +33,20 @@ fn neovim_shows_the_diagnostics_and_applies_the_fix() {
         eprintln!("editor_nvim: skipped: `nvim` is not installed (apt-get install neovim)");
         return;
     }
-    let here = common::repo().join("tests/editor_nvim");
+    let script = common::repo().join("tests/editor_nvim.lua");
     let dir = tempfile::tempdir().unwrap();
     let workspace = dir.path().join("ws");
     std::fs::create_dir(&workspace).unwrap();
+    // The complete backend with `region` wrong, after `é` (2 bytes, 1 UTF-16 unit) and `😀`
+    // (4 bytes, 2 units) on its line; fixed, the line keeps them.
+    let region = "    region                      = \"us-east-1\"";
+    assert!(common::GOOD_BACKEND.contains(region));
+    let text = common::GOOD_BACKEND.replace(region, "    /* état 😀 */ region = \"nyc3\"");
+    let expected = common::GOOD_BACKEND.replace(region, "    /* état 😀 */ region = \"us-east-1\"");
     let fixture = workspace.join("main.tf");
-    std::fs::copy(here.join("main.tf"), &fixture).unwrap();
+    std::fs::write(&fixture, &text).unwrap();
+    let expected_file = dir.path().join("expected.tf");
+    std::fs::write(&expected_file, &expected).unwrap();
     let result_file = dir.path().join("result.json");
     let server = serde_json::json!([env!("CARGO_BIN_EXE_tfblint"), "server"]).to_string();
     let xdg = |name: &str| dir.path().join(name);
@@ -55,10 +62,10 @@ fn neovim_shows_the_diagnostics_and_applies_the_fix() {
             "NONE",
             "-c",
         ])
-        .arg(format!("luafile {}", here.join("client.lua").display()))
+        .arg(format!("luafile {}", script.display()))
         .env("TFB_SERVER_CMD", server)
         .env("TFB_FIXTURE", &fixture)
-        .env("TFB_EXPECT", here.join("main.tf.expected"))
+        .env("TFB_EXPECT", &expected_file)
         .env("TFB_RESULT", &result_file)
         .env("XDG_CONFIG_HOME", xdg("config"))
         .env("XDG_DATA_HOME", xdg("data"))
@@ -101,9 +108,9 @@ fn neovim_shows_the_diagnostics_and_applies_the_fix() {
     assert_eq!(d["code"], "TFB304");
     assert_eq!(d["source"], "tfblint");
     assert_eq!(d["severity"], 2);
-    let line = std::fs::read_to_string(here.join("main.tf")).unwrap();
-    let line = line.lines().nth(13).unwrap();
-    assert_eq!(d["lnum"], 13);
+    let lnum = text.lines().position(|l| l.contains("é")).unwrap();
+    let line = text.lines().nth(lnum).unwrap();
+    assert_eq!(d["lnum"], lnum);
     assert_eq!(d["col"], line.find("\"nyc3\"").unwrap());
     assert_eq!(
         d["end_col"],
@@ -123,8 +130,5 @@ fn neovim_shows_the_diagnostics_and_applies_the_fix() {
     assert_eq!(result["applied"], "TFB304: set `region = \"us-east-1\"`");
     assert_eq!(result["exit"]["code"], 0);
     // Nothing was written: the fix lives in the buffer.
-    assert_eq!(
-        std::fs::read(&fixture).unwrap(),
-        std::fs::read(Path::new(&here).join("main.tf")).unwrap()
-    );
+    assert_eq!(std::fs::read_to_string(&fixture).unwrap(), text);
 }

@@ -34,6 +34,33 @@ fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
     path
 }
 
+/// `versions.tf` of [`backend_and_versions`].
+const VERSIONS: &str = "terraform {\n  required_version = \"~> 1.11\"\n}\n";
+
+/// A module of two files: `backend.tf`, the complete backend without `required_version`, and
+/// `versions.tf` ([`VERSIONS`]) with it. Their paths, and the text of `backend.tf`.
+fn backend_and_versions(dir: &Path) -> (std::path::PathBuf, String, std::path::PathBuf) {
+    let backend_text = GOOD_BACKEND.replace("  required_version = \"~> 1.11\"\n\n", "");
+    let backend = write(dir, "backend.tf", &backend_text);
+    let versions = write(dir, "versions.tf", VERSIONS);
+    (backend, backend_text, versions)
+}
+
+/// A server on a new temporary directory holding an empty `main.tf`: the directory (to keep
+/// it alive), the client, and the file's path.
+fn start(capabilities: Value, options: Value) -> (tempfile::TempDir, Lsp, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "main.tf", "");
+    let (lsp, _) = Lsp::initialized(dir.path(), capabilities, options);
+    (dir, lsp, path)
+}
+
+/// Replaces a document's text; the codes of its new diagnostics.
+fn relinted(lsp: &mut Lsp, uri: &str, version: i32, text: &str) -> Vec<String> {
+    lsp.change_full(uri, version, text);
+    codes(&lsp.diagnostics(uri)["diagnostics"])
+}
+
 /// The edits of a code action for one document, whichever form the edit takes.
 fn edits_of(action: &Value, uri: &str) -> Value {
     let edit = &action["edit"];
@@ -89,9 +116,7 @@ fn initialize_announces_what_the_server_does() {
 
 #[test]
 fn an_opened_file_gets_diagnostics_with_every_field() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = write(dir.path(), "main.tf", "");
-    let (mut lsp, _) = Lsp::initialized(dir.path(), caps(), Value::Null);
+    let (_dir, mut lsp, path) = start(caps(), Value::Null);
     let text = backend_without(&["skip_s3_checksum", "endpoints"]).replace(
         "bucket    = \"acme-tfstate\"",
         "bucket    = \"acme-tfstate\"\n    endpoint  = \"https://nyc3.digitaloceanspaces.com\"",
@@ -128,9 +153,7 @@ fn an_opened_file_gets_diagnostics_with_every_field() {
 
 #[test]
 fn full_and_incremental_changes_are_linted() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = write(dir.path(), "main.tf", "");
-    let (mut lsp, _) = Lsp::initialized(dir.path(), caps(), Value::Null);
+    let (_dir, mut lsp, path) = start(caps(), Value::Null);
     let uri = lsp.open(&path, GOOD_BACKEND);
     assert_eq!(lsp.diagnostics(&uri)["diagnostics"], json!([]));
 
@@ -173,10 +196,8 @@ fn full_and_incremental_changes_are_linted() {
 #[test]
 fn an_unsaved_edit_in_one_file_changes_another_files_diagnostics() {
     let dir = tempfile::tempdir().unwrap();
-    let backend_text = GOOD_BACKEND.replace("  required_version = \"~> 1.11\"\n\n", "");
-    let backend = write(dir.path(), "backend.tf", &backend_text);
-    let versions_text = "terraform {\n  required_version = \"~> 1.11\"\n}\n";
-    let versions = write(dir.path(), "versions.tf", versions_text);
+    let (backend, backend_text, versions) = backend_and_versions(dir.path());
+    let versions_text = VERSIONS;
     let (mut lsp, _) = Lsp::initialized(dir.path(), caps(), Value::Null);
     let backend_uri = lsp.open(&backend, &backend_text);
     let versions_uri = lsp.open(&versions, versions_text);
@@ -218,9 +239,7 @@ fn an_unsaved_edit_in_one_file_changes_another_files_diagnostics() {
 
 #[test]
 fn a_quickfix_fixes_its_finding_and_the_text_is_linted_again() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = write(dir.path(), "main.tf", "");
-    let (mut lsp, _) = Lsp::initialized(dir.path(), json!({}), Value::Null);
+    let (_dir, mut lsp, path) = start(json!({}), Value::Null);
     let text = backend_without(&["skip_s3_checksum", "region"]);
     let uri = lsp.open(&path, &text);
     let diagnostics = lsp.diagnostics(&uri)["diagnostics"].clone();
@@ -255,16 +274,13 @@ fn a_quickfix_fixes_its_finding_and_the_text_is_linted_again() {
     // That finding alone: `region` is still missing.
     assert!(!fixed.contains("us-east-1"), "{fixed}");
 
-    lsp.change_full(&uri, 2, &fixed);
-    assert_eq!(codes(&lsp.diagnostics(&uri)["diagnostics"]), ["TFB303"]);
+    assert_eq!(relinted(&mut lsp, &uri, 2, &fixed), ["TFB303"]);
     assert_eq!(lsp.shutdown().code(), Some(0));
 }
 
 #[test]
 fn an_unsafe_fix_is_labelled_and_not_preferred() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = write(dir.path(), "main.tf", "");
-    let (mut lsp, _) = Lsp::initialized(dir.path(), caps(), Value::Null);
+    let (_dir, mut lsp, path) = start(caps(), Value::Null);
     let text = backend_without(&["use_lockfile"]);
     let uri = lsp.open(&path, &text);
     let diagnostics = lsp.diagnostics(&uri)["diagnostics"].clone();
@@ -294,9 +310,7 @@ fn an_unsafe_fix_is_labelled_and_not_preferred() {
 
 #[test]
 fn fix_all_applies_every_safe_fix_as_tfblint_fix_does() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = write(dir.path(), "main.tf", "");
-    let (mut lsp, _) = Lsp::initialized(dir.path(), caps(), Value::Null);
+    let (dir, mut lsp, path) = start(caps(), Value::Null);
     let text = backend_without(&[
         "skip_s3_checksum",
         "skip_region_validation",
@@ -329,9 +343,7 @@ fn fix_all_applies_every_safe_fix_as_tfblint_fix_does() {
 
 #[test]
 fn the_ignore_action_silences_the_finding_on_its_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = write(dir.path(), "main.tf", "");
-    let (mut lsp, _) = Lsp::initialized(dir.path(), caps(), Value::Null);
+    let (_dir, mut lsp, path) = start(caps(), Value::Null);
     let text = GOOD_BACKEND.replace("\"us-east-1\"", "\"nyc3\"");
     let uri = lsp.open(&path, &text);
     let diagnostics = lsp.diagnostics(&uri)["diagnostics"].clone();
@@ -370,9 +382,7 @@ fn the_ignore_action_silences_the_finding_on_its_line() {
 
 #[test]
 fn hover_on_a_finding_shows_its_rules_document() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = write(dir.path(), "main.tf", "");
-    let (mut lsp, _) = Lsp::initialized(dir.path(), caps(), Value::Null);
+    let (_dir, mut lsp, path) = start(caps(), Value::Null);
     let text = backend_without(&["skip_s3_checksum"]);
     let uri = lsp.open(&path, &text);
     let d = find(&lsp.diagnostics(&uri)["diagnostics"], "TFB301").clone();
@@ -409,9 +419,7 @@ fn non_ascii_backend() -> String {
 
 #[test]
 fn ranges_count_utf16_units_after_non_ascii_text() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = write(dir.path(), "main.tf", "");
-    let (mut lsp, _) = Lsp::initialized(dir.path(), caps(), Value::Null);
+    let (_dir, mut lsp, path) = start(caps(), Value::Null);
     let text = non_ascii_backend();
     let uri = lsp.open(&path, &text);
     let d = find(&lsp.diagnostics(&uri)["diagnostics"], "TFB304").clone();
@@ -564,9 +572,7 @@ fn the_configuration_file_is_read_again_when_it_changes() {
 
 #[test]
 fn settings_can_change_while_running() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = write(dir.path(), "main.tf", "");
-    let (mut lsp, _) = Lsp::initialized(dir.path(), caps(), json!({"select": ["TFB303"]}));
+    let (_dir, mut lsp, path) = start(caps(), json!({"select": ["TFB303"]}));
     let text = backend_without(&["region", "skip_s3_checksum"]);
     let uri = lsp.open(&path, &text);
     assert_eq!(codes(&lsp.diagnostics(&uri)["diagnostics"]), ["TFB303"]);
@@ -585,9 +591,7 @@ fn settings_can_change_while_running() {
 
 #[test]
 fn broken_text_is_a_diagnostic_not_a_crash() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = write(dir.path(), "main.tf", "");
-    let (mut lsp, _) = Lsp::initialized(dir.path(), caps(), Value::Null);
+    let (_dir, mut lsp, path) = start(caps(), Value::Null);
     let uri = lsp.open(&path, "terraform {\n  backend \"s3\" {\n    region = \n");
     let published = lsp.diagnostics(&uri);
     assert_eq!(codes(&published["diagnostics"]), ["TFB001"]);
@@ -638,8 +642,10 @@ fn a_file_deleted_under_the_server_is_no_crash() {
         "workspace/didChangeWatchedFiles",
         json!({"changes": [{"uri": lsp::uri(&other), "type": 3}]}),
     );
-    lsp.change_full(&uri, 2, &backend_without(&["region"]));
-    assert_eq!(codes(&lsp.diagnostics(&uri)["diagnostics"]), ["TFB303"]);
+    assert_eq!(
+        relinted(&mut lsp, &uri, 2, &backend_without(&["region"])),
+        ["TFB303"]
+    );
     // The whole directory gone.
     std::fs::remove_dir_all(&module).unwrap();
     lsp.change_full(&uri, 3, GOOD_BACKEND);
@@ -703,13 +709,7 @@ fn shutdown_and_exit() {
 #[test]
 fn a_client_that_pulls_diagnostics_gets_them_on_request() {
     let dir = tempfile::tempdir().unwrap();
-    let backend_text = GOOD_BACKEND.replace("  required_version = \"~> 1.11\"\n\n", "");
-    let backend = write(dir.path(), "backend.tf", &backend_text);
-    let versions = write(
-        dir.path(),
-        "versions.tf",
-        "terraform {\n  required_version = \"~> 1.11\"\n}\n",
-    );
+    let (backend, backend_text, versions) = backend_and_versions(dir.path());
     let capabilities = json!({
         "textDocument": {"diagnostic": {"dynamicRegistration": false}},
         "workspace": {"diagnostics": {"refreshSupport": true}},
@@ -736,11 +736,7 @@ fn a_client_that_pulls_diagnostics_gets_them_on_request() {
     assert_eq!(again, json!({"kind": "unchanged", "resultId": id}));
 
     // An edit of versions.tf changes backend.tf: the client is asked to pull again.
-    lsp.change_full(
-        &versions_uri,
-        2,
-        "terraform {\n  required_version = \"~> 1.11\"\n}\n",
-    );
+    lsp.change_full(&versions_uri, 2, VERSIONS);
     lsp.wait_for(
         |m| m["method"] == "workspace/diagnostic/refresh",
         "diagnostic refresh",
@@ -757,9 +753,7 @@ fn a_client_that_pulls_diagnostics_gets_them_on_request() {
 
 #[test]
 fn a_burst_of_keystrokes_is_linted_on_the_latest_text() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = write(dir.path(), "main.tf", "");
-    let (mut lsp, _) = Lsp::initialized(dir.path(), caps(), Value::Null);
+    let (_dir, mut lsp, path) = start(caps(), Value::Null);
     let uri = lsp.open(&path, GOOD_BACKEND);
     lsp.diagnostics(&uri);
     // 1,000 changes in one write: the last one removes `region`.

@@ -1,7 +1,7 @@
 -- Neovim as the client of `tfblint server` (driven by tests/editor_nvim.rs).
 --
 -- Runs on Neovim 0.7 and later, headless:
---   nvim --headless --clean -u NONE -n -i NONE -c 'luafile client.lua' </dev/null
+--   nvim --headless --clean -u NONE -n -i NONE -c 'luafile tests/editor_nvim.lua' </dev/null
 -- Environment:
 --   TFB_SERVER_CMD  JSON list: the server's command line
 --   TFB_FIXTURE     the file to open (a copy: the fix is applied to the buffer, never saved)
