@@ -55,6 +55,13 @@ fn start(capabilities: Value, options: Value) -> (tempfile::TempDir, Lsp, std::p
     (dir, lsp, path)
 }
 
+/// [`start`] with `main.tf` opened with this text: its URI.
+fn opened(text: &str) -> (tempfile::TempDir, Lsp, String) {
+    let (dir, mut lsp, path) = start(caps(), Value::Null);
+    let uri = lsp.open(&path, text);
+    (dir, lsp, uri)
+}
+
 /// Replaces a document's text; the codes of its new diagnostics.
 fn relinted(lsp: &mut Lsp, uri: &str, version: i32, text: &str) -> Vec<String> {
     lsp.change_full(uri, version, text);
@@ -280,9 +287,8 @@ fn a_quickfix_fixes_its_finding_and_the_text_is_linted_again() {
 
 #[test]
 fn an_unsafe_fix_is_labelled_and_not_preferred() {
-    let (_dir, mut lsp, path) = start(caps(), Value::Null);
     let text = backend_without(&["use_lockfile"]);
-    let uri = lsp.open(&path, &text);
+    let (_dir, mut lsp, uri) = opened(&text);
     let diagnostics = lsp.diagnostics(&uri)["diagnostics"].clone();
     let d = find(&diagnostics, "TFB501");
     let actions = code_actions(&mut lsp, &uri, &d["range"], None);
@@ -343,9 +349,8 @@ fn fix_all_applies_every_safe_fix_as_tfblint_fix_does() {
 
 #[test]
 fn the_ignore_action_silences_the_finding_on_its_line() {
-    let (_dir, mut lsp, path) = start(caps(), Value::Null);
     let text = GOOD_BACKEND.replace("\"us-east-1\"", "\"nyc3\"");
-    let uri = lsp.open(&path, &text);
+    let (_dir, mut lsp, uri) = opened(&text);
     let diagnostics = lsp.diagnostics(&uri)["diagnostics"].clone();
     assert_eq!(codes(&diagnostics), ["TFB304"]);
     let ignore = |lsp: &mut Lsp, text: &str, diagnostics: &Value, code: &str| {
@@ -382,9 +387,8 @@ fn the_ignore_action_silences_the_finding_on_its_line() {
 
 #[test]
 fn hover_on_a_finding_shows_its_rules_document() {
-    let (_dir, mut lsp, path) = start(caps(), Value::Null);
     let text = backend_without(&["skip_s3_checksum"]);
-    let uri = lsp.open(&path, &text);
+    let (_dir, mut lsp, uri) = opened(&text);
     let d = find(&lsp.diagnostics(&uri)["diagnostics"], "TFB301").clone();
     let hover = lsp.request(
         "textDocument/hover",
@@ -419,9 +423,8 @@ fn non_ascii_backend() -> String {
 
 #[test]
 fn ranges_count_utf16_units_after_non_ascii_text() {
-    let (_dir, mut lsp, path) = start(caps(), Value::Null);
     let text = non_ascii_backend();
-    let uri = lsp.open(&path, &text);
+    let (_dir, mut lsp, uri) = opened(&text);
     let d = find(&lsp.diagnostics(&uri)["diagnostics"], "TFB304").clone();
     // `"nyc3"` starts after `/* é😀 */ region = `: 19 UTF-16 units (22 bytes).
     let start = NON_ASCII.find("\"nyc3\"").unwrap();
@@ -467,14 +470,23 @@ fn a_client_offering_utf8_gets_byte_columns() {
 fn initialization_options_select_ignore_and_engine() {
     let dir = tempfile::tempdir().unwrap();
     let path = write(dir.path(), "main.tf", "");
-    let options = json!({"ignore": ["TFB3"], "engine": "opentofu"});
-    let (mut lsp, _) = Lsp::initialized(dir.path(), caps(), options);
-    let text = backend_without(&["skip_s3_checksum", "region", "use_lockfile"]);
-    let uri = lsp.open(&path, &text);
-    // TFB501 under OpenTofu: its message names OpenTofu.
-    let diagnostics = lsp.diagnostics(&uri)["diagnostics"].clone();
-    assert_eq!(codes(&diagnostics), ["TFB501"]);
-    assert_eq!(lsp.shutdown().code(), Some(0));
+    // `use_lockfile` with a version too old for it: the message names the engine's version.
+    let text = backend_without(&["skip_s3_checksum", "region"]).replace("~> 1.11", ">= 1.6.3");
+    let message = |options: Value| {
+        let (mut lsp, _) = Lsp::initialized(dir.path(), caps(), options);
+        let uri = lsp.open(&path, &text);
+        let diagnostics = lsp.diagnostics(&uri)["diagnostics"].clone();
+        assert_eq!(codes(&diagnostics), ["TFB103"]);
+        assert_eq!(lsp.shutdown().code(), Some(0));
+        diagnostics[0]["message"].as_str().unwrap().to_string()
+    };
+    let tofu = message(json!({"ignore": ["TFB3"], "engine": "opentofu"}));
+    assert!(tofu.contains("needs OpenTofu 1.10.0 or later"), "{tofu}");
+    let terraform = message(json!({"ignore": ["TFB3"]}));
+    assert!(
+        terraform.contains("needs Terraform 1.11.0 or later"),
+        "{terraform}"
+    );
 
     let options = json!({"tfblint": {"select": ["TFB303"]}});
     let (mut lsp, _) = Lsp::initialized(dir.path(), caps(), options);
