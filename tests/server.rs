@@ -756,6 +756,15 @@ fn a_client_that_pulls_diagnostics_gets_them_on_request() {
     let report = pull(&mut lsp, &backend_uri, Some(&id));
     assert_eq!(report["kind"], "full");
     assert_eq!(report["items"], json!([]));
+
+    // Pulling versions.tf after an edit of it also brings backend.tf's new diagnostics.
+    pull(&mut lsp, &versions_uri, None);
+    lsp.change_full(&versions_uri, 3, "terraform {\n}\n");
+    let report = pull(&mut lsp, &versions_uri, None);
+    assert_eq!(report["items"], json!([]));
+    let related = &report["relatedDocuments"][backend_uri.as_str()];
+    assert_eq!(related["kind"], "full");
+    assert_eq!(codes(&related["items"]), ["TFB101"]);
     lsp.sync();
     // Nothing is pushed to a client that pulls.
     let pushed = lsp.drain(|m| m["method"] == "textDocument/publishDiagnostics");

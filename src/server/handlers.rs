@@ -196,19 +196,39 @@ impl Server {
     }
 
     /// `textDocument/diagnostic`: the document's diagnostics, or "unchanged" when the client
-    /// already has them.
+    /// already has them; with those of the other open files of its module that changed since
+    /// the client last had them (`relatedDocuments`), so a client that cannot be asked to pull
+    /// again still sees an edit of `versions.tf` change `backend.tf`.
     fn pull(&mut self, p: DocumentDiagnosticParams) -> Value {
-        let report = document_path(&p.text_document.uri).and_then(|path| {
-            let current = self.session.reported_is_current(&path);
-            let (_, _, items) = self.session.report(&path)?;
-            Some((items, current))
-        });
-        let (items, current) = report.unwrap_or_default();
-        let result_id = result_id(&items);
-        if current && p.previous_result_id.as_deref() == Some(result_id.as_str()) {
-            return json!({"kind": "unchanged", "resultId": result_id});
+        let path = document_path(&p.text_document.uri);
+        let items = path
+            .as_deref()
+            .and_then(|path| self.session.report(path))
+            .map(|(_, _, items)| items)
+            .unwrap_or_default();
+        let id = result_id(&items);
+        let mut related = serde_json::Map::new();
+        for other in path
+            .map(|p| self.session.neighbours(&p))
+            .unwrap_or_default()
+        {
+            if self.session.reported_is_current(&other) {
+                continue;
+            }
+            if let Some((uri, _, items)) = self.session.report(&other) {
+                let report = json!({"kind": "full", "resultId": result_id(&items), "items": items});
+                related.insert(uri.as_str().to_string(), report);
+            }
         }
-        json!({"kind": "full", "resultId": result_id, "items": items})
+        let mut report = if p.previous_result_id.as_deref() == Some(id.as_str()) {
+            json!({"kind": "unchanged", "resultId": id})
+        } else {
+            json!({"kind": "full", "resultId": id, "items": items})
+        };
+        if !related.is_empty() {
+            report["relatedDocuments"] = Value::Object(related);
+        }
+        report
     }
 
     fn notification(&mut self, n: Notification, edited: &mut BTreeSet<PathBuf>) {

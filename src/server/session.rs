@@ -172,6 +172,15 @@ impl Session {
         workspace
     }
 
+    /// The other open documents of a document's directory.
+    pub fn neighbours(&self, path: &Path) -> Vec<PathBuf> {
+        self.documents
+            .keys()
+            .filter(|p| *p != path && p.parent() == path.parent())
+            .cloned()
+            .collect()
+    }
+
     /// The open documents of a directory, as buffers.
     pub fn buffers_in(&self, dir: &Path) -> Vec<Buffer> {
         self.documents
