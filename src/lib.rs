@@ -3,7 +3,9 @@
 //! The crate is in layers, and imports point down only (`tests/architecture.rs` keeps it so):
 //!
 //! ```text
-//! cli                      front ends: parse arguments, call the linter, render, exit
+//! cli, server              front ends (siblings: neither imports the other): the command
+//!  │                       line parses arguments, lints, renders, exits; the language server
+//!  │                       speaks LSP over stdio with open documents as buffers
 //!  └─ render               one renderer per output format
 //!      └─ linter           the pipeline: Workspace, config, suppressions, fix engine
 //!          └─ rules        one rule per file, the registry, the Sink they report to
@@ -21,3 +23,4 @@ pub mod linter;
 pub mod model;
 pub mod render;
 pub mod rules;
+pub mod server;

@@ -2,6 +2,13 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+use tfblint::cli::Outcome;
+
 fn main() -> std::process::ExitCode {
-    tfblint::cli::main()
+    // The command line and the language server are sibling front ends: neither calls the
+    // other, so the binary dispatches between them.
+    match tfblint::cli::main() {
+        Outcome::Exit(code) => code,
+        Outcome::Serve { log_file } => tfblint::server::run(tfblint::server::Options { log_file }),
+    }
 }

@@ -109,6 +109,13 @@ pub enum Command {
     /// List every s3 configuration: module, store, endpoint, bucket, key, region, locking and
     /// the files that gave the values.
     Backends(BackendsArgs),
+    /// Run the language server (LSP over stdio) for editors.
+    Server {
+        /// Append a log of the server's work (methods, files, timings; never file contents)
+        /// to this file. Off by default.
+        #[arg(long, value_name = "PATH")]
+        log_file: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, clap::Args)]

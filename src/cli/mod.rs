@@ -15,9 +15,8 @@ use clap::Parser;
 
 pub use args::{BackendsArgs, BackendsFormat, Cli, ColorChoice, Command};
 
-use crate::diagnostic::Severity;
 use crate::input::source::ParseMode;
-use crate::linter::config::{self, Config, Selector};
+use crate::linter::config::{self, Config, Overrides};
 use crate::linter::pipeline::{Buffer, Options};
 use crate::linter::Workspace;
 use crate::render::{self, HumanOptions};
@@ -30,27 +29,43 @@ pub mod exit {
     pub const ERROR: u8 = 2;
 }
 
-/// Runs the command line and returns the process exit code.
-pub fn main() -> ExitCode {
+/// What the command line asks of the process: it ran, or a language server is to run.
+/// The command line and the server are siblings: the binary's `main` starts the server.
+#[derive(Debug)]
+pub enum Outcome {
+    Exit(ExitCode),
+    /// `tfblint server`.
+    Serve {
+        log_file: Option<PathBuf>,
+    },
+}
+
+/// Runs the command line; returns the process exit code, or asks for the server.
+pub fn main() -> Outcome {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {
             // clap prints help/version to stdout (exit 0) and usage errors to stderr (exit 2).
             let _ = err.print();
-            return ExitCode::from(if err.use_stderr() {
+            return Outcome::Exit(ExitCode::from(if err.use_stderr() {
                 exit::ERROR
             } else {
                 exit::CLEAN
-            });
+            }));
         }
     };
-    match run(cli) {
+    if let Some(Command::Server { log_file }) = &cli.command {
+        return Outcome::Serve {
+            log_file: log_file.clone(),
+        };
+    }
+    Outcome::Exit(match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
             print_error(&message);
             ExitCode::from(exit::ERROR)
         }
-    }
+    })
 }
 
 fn run(cli: Cli) -> Result<u8, String> {
@@ -66,12 +81,13 @@ fn run(cli: Cli) -> Result<u8, String> {
             return Ok(exit::CLEAN);
         }
         Some(Command::Backends(args)) => return backends(args),
+        Some(Command::Server { .. }) => unreachable!("`main` hands `server` to its caller"),
         None => {}
     }
 
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
-    let config = resolve_config(&Flags::of(&cli), &cwd)?;
+    let config = resolve_config(cli.config.as_deref(), cli.no_config, &overrides(&cli), &cwd)?;
     let fail_on = config.fail_on;
     let mut options = Options::new(config, cwd);
     if cli.no_prefilter {
@@ -127,15 +143,13 @@ fn run(cli: Cli) -> Result<u8, String> {
 fn backends(args: &BackendsArgs) -> Result<u8, String> {
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
-    let flags = Flags {
-        config: args.config.as_ref(),
-        no_config: args.no_config,
-        exclude: &args.exclude,
+    let overrides = Overrides {
+        exclude: args.exclude.clone(),
         engine: args.engine,
-        store: args.store.as_deref(),
-        ..Flags::default()
+        store: args.store.clone(),
+        ..Overrides::default()
     };
-    let config = resolve_config(&flags, &cwd)?;
+    let config = resolve_config(args.config.as_deref(), args.no_config, &overrides, &cwd)?;
     let workspace = Workspace::new(Options::new(config, cwd))?;
     let discovery = workspace.discover(&args.paths, &[]);
     let rows = workspace.backends(&discovery, &[]);
@@ -168,95 +182,28 @@ fn print_report(
     Ok(!discovery.errors.is_empty())
 }
 
-/// The command line's flags that bear on the configuration.
-#[derive(Default)]
-struct Flags<'a> {
-    config: Option<&'a PathBuf>,
-    no_config: bool,
-    select: Option<&'a [String]>,
-    ignore: Option<&'a [String]>,
-    severity: &'a [String],
-    exclude: &'a [String],
-    spaces_regions: Option<&'a [String]>,
-    engine: Option<crate::model::context::Engine>,
-    fail_on: Option<config::FailOn>,
-    store: Option<&'a str>,
-}
-
-impl<'a> Flags<'a> {
-    fn of(cli: &'a Cli) -> Self {
-        Flags {
-            config: cli.config.as_ref(),
-            no_config: cli.no_config,
-            select: cli.select.as_deref(),
-            ignore: cli.ignore.as_deref(),
-            severity: &cli.severity,
-            exclude: &cli.exclude,
-            spaces_regions: cli.spaces_regions.as_deref(),
-            engine: cli.engine,
-            fail_on: cli.fail_on,
-            store: cli.store.as_deref(),
-        }
+/// The command line's flags laid over the configuration file's settings.
+fn overrides(cli: &Cli) -> Overrides {
+    Overrides {
+        select: cli.select.clone(),
+        ignore: cli.ignore.clone(),
+        severity: cli.severity.clone(),
+        exclude: cli.exclude.clone(),
+        spaces_regions: cli.spaces_regions.clone(),
+        engine: cli.engine,
+        fail_on: cli.fail_on,
+        store: cli.store.clone(),
     }
 }
 
 /// The configuration file (discovered or named) with the command line's flags laid over it.
-fn resolve_config(cli: &Flags, cwd: &Path) -> Result<Config, String> {
-    let path = match (cli.config, cli.no_config) {
-        (Some(path), _) => Some(path.clone()),
-        (None, true) => None,
-        (None, false) => config::discover(cwd),
-    };
-    let mut config = match path {
-        Some(path) => config::load(&path, cwd)?,
-        None => Config::default_in(cwd),
-    };
-    let selectors = |flag: &str, codes: &[String]| -> Result<Vec<Selector>, String> {
-        codes
-            .iter()
-            .map(|c| Selector::parse(c).map_err(|m| format!("--{flag}: {m}")))
-            .collect()
-    };
-    if let Some(codes) = cli.select {
-        config.select = selectors("select", codes)?;
-    }
-    if let Some(codes) = cli.ignore {
-        config.ignore = selectors("ignore", codes)?;
-    }
-    for pair in cli.severity {
-        let (code, level) = pair.split_once('=').ok_or_else(|| {
-            format!("--severity `{pair}`: expected CODE=LEVEL, e.g. TFB501=error")
-        })?;
-        let rule = rules::by_code(code.trim()).ok_or_else(|| {
-            format!("--severity: unknown rule code `{code}` (`tfblint rules` lists them)")
-        })?;
-        let severity = match level.trim().to_ascii_lowercase().as_str() {
-            "error" => Severity::Error,
-            "warning" => Severity::Warning,
-            other => {
-                return Err(format!(
-                    "--severity {code}: unknown level `{other}` (error or warning)"
-                ))
-            }
-        };
-        config.severity.insert(rule.code, severity);
-    }
-    if !cli.exclude.is_empty() {
-        config.exclude = cli.exclude.to_vec();
-    }
-    if let Some(regions) = cli.spaces_regions {
-        config.spaces_regions = regions.to_vec();
-    }
-    if let Some(name) = cli.store {
-        config.store = Some(config::parse_store(name).map_err(|m| format!("--store: {m}"))?);
-    }
-    if let Some(engine) = cli.engine {
-        config.engine = Some(engine);
-    }
-    if let Some(fail_on) = cli.fail_on {
-        config.fail_on = fail_on;
-    }
-    Ok(config)
+fn resolve_config(
+    named: Option<&Path>,
+    no_config: bool,
+    overrides: &Overrides,
+    cwd: &Path,
+) -> Result<Config, String> {
+    config::resolve(cwd, named, no_config, overrides, |flag| format!("--{flag}"))
 }
 
 fn rules_table() -> String {

@@ -227,6 +227,98 @@ pub fn parse_store(name: &str) -> Result<StoreId, String> {
     }
 }
 
+/// Settings laid over a configuration file's: the command line's flags, or an editor's
+/// options. `None` (or empty) leaves the file's value.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub select: Option<Vec<String>>,
+    pub ignore: Option<Vec<String>>,
+    /// `CODE=LEVEL` pairs.
+    pub severity: Vec<String>,
+    pub exclude: Vec<String>,
+    pub spaces_regions: Option<Vec<String>>,
+    pub engine: Option<Engine>,
+    pub fail_on: Option<FailOn>,
+    /// A store name (`tfblint.toml`'s `store`).
+    pub store: Option<String>,
+}
+
+impl Overrides {
+    /// Lays these settings over `config`. `name` spells a setting in errors as the caller's
+    /// user knows it (`--select` on the command line).
+    pub fn apply(&self, config: &mut Config, name: impl Fn(&str) -> String) -> Result<(), String> {
+        let selectors = |flag: &str, codes: &[String]| -> Result<Vec<Selector>, String> {
+            codes
+                .iter()
+                .map(|c| Selector::parse(c).map_err(|m| format!("{}: {m}", name(flag))))
+                .collect()
+        };
+        if let Some(codes) = &self.select {
+            config.select = selectors("select", codes)?;
+        }
+        if let Some(codes) = &self.ignore {
+            config.ignore = selectors("ignore", codes)?;
+        }
+        let severity = name("severity");
+        for pair in &self.severity {
+            let (code, level) = pair.split_once('=').ok_or_else(|| {
+                format!("{severity} `{pair}`: expected CODE=LEVEL, e.g. TFB501=error")
+            })?;
+            let rule = rules::by_code(code.trim()).ok_or_else(|| {
+                format!("{severity}: unknown rule code `{code}` (`tfblint rules` lists them)")
+            })?;
+            let level = match level.trim().to_ascii_lowercase().as_str() {
+                "error" => Severity::Error,
+                "warning" => Severity::Warning,
+                other => {
+                    return Err(format!(
+                        "{severity} {code}: unknown level `{other}` (error or warning)"
+                    ))
+                }
+            };
+            config.severity.insert(rule.code, level);
+        }
+        if !self.exclude.is_empty() {
+            config.exclude = self.exclude.clone();
+        }
+        if let Some(regions) = &self.spaces_regions {
+            config.spaces_regions = regions.clone();
+        }
+        if let Some(engine) = self.engine {
+            config.engine = Some(engine);
+        }
+        if let Some(fail_on) = self.fail_on {
+            config.fail_on = fail_on;
+        }
+        if let Some(store) = &self.store {
+            config.store = Some(parse_store(store).map_err(|m| format!("{}: {m}", name("store")))?);
+        }
+        Ok(())
+    }
+}
+
+/// The configuration for a working directory: the file named, or else the one found from
+/// `cwd` up (unless `no_config`), or the defaults; with `overrides` laid over it.
+pub fn resolve(
+    cwd: &Path,
+    named: Option<&Path>,
+    no_config: bool,
+    overrides: &Overrides,
+    name: impl Fn(&str) -> String,
+) -> Result<Config, String> {
+    let path = match (named, no_config) {
+        (Some(path), _) => Some(path.to_path_buf()),
+        (None, true) => None,
+        (None, false) => discover(cwd),
+    };
+    let mut config = match path {
+        Some(path) => load(&path, cwd)?,
+        None => Config::default_in(cwd),
+    };
+    overrides.apply(&mut config, name)?;
+    Ok(config)
+}
+
 /// Finds the configuration file by walking up from `start`.
 pub fn discover(start: &Path) -> Option<PathBuf> {
     start.ancestors().find_map(|dir| {

@@ -49,7 +49,11 @@ impl Directive {
 
 /// Every directive in a file, in order.
 pub fn directives(file: &SourceFile) -> Vec<Directive> {
-    let text: &str = &file.text;
+    directives_in(&file.text)
+}
+
+/// Every directive in a text, in order.
+pub fn directives_in(text: &str) -> Vec<Directive> {
     if memchr::memmem::find(text.as_bytes(), MARKER.as_bytes()).is_none() {
         return Vec::new();
     }
@@ -150,6 +154,11 @@ fn parse_directive(
         codes,
         span: start..end,
     })
+}
+
+/// The comment that silences `code` on the line it ends: ` # tfblint-ignore: TFB301`.
+pub fn line_directive(code: &str) -> String {
+    format!(" # {MARKER}: {code}")
 }
 
 fn line_ranges(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {

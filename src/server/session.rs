@@ -1,0 +1,282 @@
+//! The server's state: the open documents, the workspace folders and their configurations,
+//! and what was last reported for each document.
+//!
+//! A module is a directory. Linting a module goes through [`Workspace`], with the module's
+//! open documents as [`Buffer`]s in place of their files: the unsaved text of `versions.tf`
+//! changes what `backend.tf` shows. Edits only mark their module stale; the main loop lints
+//! stale modules once it has taken every message already waiting, so a burst of keystrokes
+//! costs one lint of the latest text.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use lsp_types::{Diagnostic as LspDiagnostic, Uri};
+
+use super::convert;
+use super::settings::Settings;
+use super::text::{Encoding, LineIndex};
+use crate::diagnostic::Diagnostic;
+use crate::input::discover::{absolute, Discovery};
+use crate::input::source::FileKind;
+use crate::linter::{Buffer, Workspace};
+
+/// An open document.
+#[derive(Debug)]
+pub struct Document {
+    pub uri: Uri,
+    pub version: i32,
+    pub text: String,
+    pub index: LineIndex,
+    /// tfblint's findings on `text`, once linted (empty when its module is stale).
+    pub findings: Vec<Diagnostic>,
+    /// What the client was last given for it: the diagnostics and the version they were for.
+    pub reported: Option<(Vec<LspDiagnostic>, i32)>,
+}
+
+impl Document {
+    pub fn set_text(&mut self, text: String, version: i32) {
+        self.index = LineIndex::new(&text);
+        self.text = text;
+        self.version = version;
+    }
+
+    /// The findings as LSP diagnostics.
+    pub fn diagnostics(&self, encoding: Encoding) -> Vec<LspDiagnostic> {
+        self.findings
+            .iter()
+            .map(|d| convert::diagnostic(d, &self.text, &self.index, encoding))
+            .collect()
+    }
+}
+
+/// Whether a document is tfblint's: a `.tf`, `.tofu` or `.tfbackend` file, or a file the
+/// editor calls Terraform, OpenTofu or HCL (but not variables files, JSON or other HCL
+/// dialects such as `terragrunt.hcl`).
+pub fn is_ours(path: &Path, language_id: &str) -> bool {
+    if FileKind::from_path(path).is_some() {
+        return true;
+    }
+    let other = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e, "tfvars" | "json" | "hcl"));
+    matches!(language_id, "terraform" | "opentofu" | "hcl") && !other
+}
+
+#[derive(Debug, Default)]
+pub struct Session {
+    pub encoding: Encoding,
+    pub settings: Settings,
+    /// Open documents by absolute path.
+    documents: BTreeMap<PathBuf, Document>,
+    folders: Vec<PathBuf>,
+    /// Resolved configurations, by the directory they were resolved for.
+    workspaces: HashMap<PathBuf, Workspace>,
+    /// Modules (directories) whose open documents need linting.
+    stale: BTreeSet<PathBuf>,
+    /// Configuration errors to show the user, each once until the configuration reloads.
+    pub errors: Vec<String>,
+    shown: BTreeSet<String>,
+}
+
+impl Session {
+    pub fn new(encoding: Encoding, settings: Settings, folders: Vec<PathBuf>) -> Session {
+        Session {
+            encoding,
+            settings,
+            folders,
+            ..Session::default()
+        }
+    }
+
+    pub fn document(&self, path: &Path) -> Option<&Document> {
+        self.documents.get(path)
+    }
+
+    pub fn open(&mut self, path: PathBuf, uri: Uri, version: i32, text: String) {
+        let document = Document {
+            uri,
+            version,
+            index: LineIndex::new(&text),
+            text,
+            findings: Vec::new(),
+            reported: None,
+        };
+        self.mark_stale(&path);
+        self.documents.insert(path, document);
+    }
+
+    pub fn document_mut(&mut self, path: &Path) -> Option<&mut Document> {
+        self.mark_stale(path);
+        self.documents.get_mut(path)
+    }
+
+    /// Closes a document; returns it (its URI, to clear its diagnostics).
+    pub fn close(&mut self, path: &Path) -> Option<Document> {
+        self.mark_stale(path);
+        self.documents.remove(path)
+    }
+
+    /// A file changed on disk (or was saved): its module's open documents are linted again.
+    pub fn file_changed(&mut self, path: &Path) {
+        self.mark_stale(path);
+    }
+
+    /// The configuration may have changed: every configuration is resolved again and every
+    /// open document linted again.
+    pub fn reload(&mut self) {
+        self.workspaces.clear();
+        self.shown.clear();
+        let dirs: Vec<PathBuf> = self.documents.keys().filter_map(|p| dir_of(p)).collect();
+        self.stale.extend(dirs);
+    }
+
+    pub fn set_folders(&mut self, folders: Vec<PathBuf>) {
+        self.folders = folders;
+        self.reload();
+    }
+
+    pub fn folders(&self) -> &[PathBuf] {
+        &self.folders
+    }
+
+    fn mark_stale(&mut self, path: &Path) {
+        if let Some(dir) = dir_of(path) {
+            self.stale.insert(dir);
+        }
+    }
+
+    /// The workspace folder a directory belongs to (the innermost), or the directory itself.
+    fn root_for(&self, dir: &Path) -> PathBuf {
+        self.folders
+            .iter()
+            .filter(|f| dir.starts_with(f))
+            .max_by_key(|f| f.components().count())
+            .cloned()
+            .unwrap_or_else(|| dir.to_path_buf())
+    }
+
+    /// The resolved configuration for a document's directory.
+    pub fn workspace_for(&mut self, dir: &Path) -> Workspace {
+        let root = self.root_for(dir);
+        if let Some(workspace) = self.workspaces.get(&root) {
+            return workspace.clone();
+        }
+        let (workspace, error) = self.settings.workspace(&root);
+        if let Some(error) = error {
+            if self.shown.insert(error.clone()) {
+                self.errors.push(error);
+            }
+        }
+        self.workspaces.insert(root, workspace.clone());
+        workspace
+    }
+
+    /// The other open documents of a document's directory.
+    pub fn neighbours(&self, path: &Path) -> Vec<PathBuf> {
+        self.documents
+            .keys()
+            .filter(|p| *p != path && p.parent() == path.parent())
+            .cloned()
+            .collect()
+    }
+
+    /// The open documents of a directory, as buffers.
+    pub fn buffers_in(&self, dir: &Path) -> Vec<Buffer> {
+        self.documents
+            .iter()
+            .filter(|(p, _)| p.parent() == Some(dir))
+            .map(|(path, d)| Buffer {
+                path: path.clone(),
+                bytes: d.text.as_bytes().to_vec(),
+            })
+            .collect()
+    }
+
+    /// What the workspace finds for a directory's open documents, with their texts.
+    pub fn discover(&mut self, dir: &Path) -> (Workspace, Discovery, Vec<Buffer>) {
+        let workspace = self.workspace_for(dir);
+        let buffers = self.buffers_in(dir);
+        let discovery = workspace.discover(&[], &buffers);
+        (workspace, discovery, buffers)
+    }
+
+    /// Lints every stale module. Returns the documents whose diagnostics are to be reported:
+    /// those whose diagnostics or version differ from what the client was last given.
+    pub fn lint_stale(&mut self) -> Vec<PathBuf> {
+        let stale = std::mem::take(&mut self.stale);
+        let mut changed = Vec::new();
+        for dir in stale {
+            let in_dir: Vec<PathBuf> = self
+                .documents
+                .keys()
+                .filter(|p| p.parent() == Some(dir.as_path()))
+                .cloned()
+                .collect();
+            if in_dir.is_empty() {
+                continue;
+            }
+            let (workspace, discovery, buffers) = self.discover(&dir);
+            let report = workspace.lint(&discovery, &buffers);
+            let mut by_path: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
+            for d in report.diagnostics {
+                let path = absolute(workspace.cwd(), Path::new(&d.file));
+                by_path.entry(path).or_default().push(d);
+            }
+            for path in in_dir {
+                let Some(document) = self.documents.get_mut(&path) else {
+                    continue;
+                };
+                document.findings = by_path.remove(&path).unwrap_or_default();
+                let now = document.diagnostics(self.encoding);
+                let same = document
+                    .reported
+                    .as_ref()
+                    .is_some_and(|(was, version)| *was == now && *version == document.version);
+                if !same {
+                    changed.push(path);
+                }
+            }
+        }
+        changed
+    }
+
+    /// Records what the client was given for a document; returns the diagnostics.
+    pub fn report(&mut self, path: &Path) -> Option<(Uri, i32, Vec<LspDiagnostic>)> {
+        let encoding = self.encoding;
+        let document = self.documents.get_mut(path)?;
+        let diagnostics = document.diagnostics(encoding);
+        document.reported = Some((diagnostics.clone(), document.version));
+        Some((document.uri.clone(), document.version, diagnostics))
+    }
+
+    /// The diagnostics last given for a document, if they are still what it shows.
+    pub fn reported_is_current(&self, path: &Path) -> bool {
+        self.documents.get(path).is_some_and(|d| {
+            d.reported
+                .as_ref()
+                .is_some_and(|(was, v)| *v == d.version && *was == d.diagnostics(self.encoding))
+        })
+    }
+}
+
+/// The directory of an absolute file path.
+fn dir_of(path: &Path) -> Option<PathBuf> {
+    path.parent().map(Path::to_path_buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_are_ours_by_extension_or_language() {
+        assert!(is_ours(Path::new("/m/main.tf"), "plaintext"));
+        assert!(is_ours(Path::new("/m/prod.tfbackend"), "hcl"));
+        assert!(is_ours(Path::new("/m/backend.config"), "hcl"));
+        assert!(is_ours(Path::new("/m/x.tofu"), ""));
+        assert!(!is_ours(Path::new("/m/prod.tfvars"), "terraform"));
+        assert!(!is_ours(Path::new("/m/terragrunt.hcl"), "hcl"));
+        assert!(!is_ours(Path::new("/m/notes.md"), "markdown"));
+    }
+}
