@@ -10,6 +10,7 @@
 //! May use: [`crate::diagnostic`] (positions). Nothing here knows of rules or the model.
 
 pub mod discover;
+pub mod init;
 pub mod read;
 pub mod scope;
 pub mod source;
