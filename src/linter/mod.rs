@@ -13,6 +13,7 @@
 
 pub mod config;
 pub mod fixer;
+mod init_load;
 pub mod pipeline;
 pub mod suppress;
 pub mod workspace;

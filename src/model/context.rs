@@ -15,6 +15,7 @@ use hcl_edit::Span;
 
 use crate::input::source::{FileKind, SourceFile};
 use crate::model::constraints::Constraints;
+use crate::model::init::{CliSetting, FileRef, InitConfig, InitData, InitItem};
 use crate::model::schema::CREDENTIAL_ARGUMENTS;
 use crate::model::spaces::Endpoint;
 use crate::model::value::{object_get, Literal};
@@ -39,11 +40,26 @@ pub struct Settings {
     pub spaces_regions: Vec<String>,
 }
 
-/// A directory's Terraform files, sorted by path.
-#[derive(Debug)]
+/// A directory's Terraform files, sorted by path, and what `terraform init` passes to it.
+#[derive(Debug, Default)]
 pub struct Module {
     pub dir: PathBuf,
     pub files: Vec<SourceFile>,
+    pub init: InitData,
+}
+
+impl Module {
+    pub fn file(&self, r: FileRef) -> &SourceFile {
+        match r {
+            FileRef::Local(i) => &self.files[i],
+            FileRef::Extra(i) => &self.init.files[i],
+        }
+    }
+
+    /// Every file: the directory's, then those init commands bring in.
+    pub fn all_files(&self) -> impl Iterator<Item = &SourceFile> {
+        self.files.iter().chain(&self.init.files)
+    }
 }
 
 /// A block and the file it is in.
@@ -81,6 +97,8 @@ impl<'a> BlockRef<'a> {
 pub struct Arg<'a> {
     pub file: &'a SourceFile,
     pub attr: &'a Attribute,
+    /// Set on the command line (`-backend-config=KEY=VALUE`): `file` holds the command.
+    pub cli: Option<&'a CliSetting>,
 }
 
 impl<'a> Arg<'a> {
@@ -96,28 +114,61 @@ impl<'a> Arg<'a> {
         Literal::of(&self.attr.value)
     }
 
-    /// The whole `name = value`.
+    /// The whole `name = value` (on the command line: the `KEY=VALUE`).
     pub fn span(&self) -> Range<usize> {
+        if let Some(cli) = self.cli {
+            return cli.key_span.start.min(cli.value_span.start)..cli.value_span.end;
+        }
         self.attr.span().unwrap_or(0..0)
     }
 
     pub fn key_span(&self) -> Range<usize> {
+        if let Some(cli) = self.cli {
+            return cli.key_span.clone();
+        }
         self.attr.key.span().unwrap_or_else(|| self.span())
     }
 
     pub fn value_span(&self) -> Range<usize> {
+        if let Some(cli) = self.cli {
+            return cli.value_span.clone();
+        }
         self.attr.value.span().unwrap_or_else(|| self.span())
+    }
+
+    pub(crate) fn of(file: &'a SourceFile, attr: &'a Attribute) -> Self {
+        Arg {
+            file,
+            attr,
+            cli: None,
+        }
     }
 }
 
 /// One effective s3 backend configuration: a `backend "s3"` block, a partial file, or both
-/// (the partial's values override the block's, as `terraform init -backend-config` does).
+/// (the partial's values override the block's, as `terraform init -backend-config` does), or
+/// a block with what one init command passes.
 #[derive(Debug, Clone)]
 pub struct S3Config<'a> {
     pub block: Option<BlockRef<'a>>,
+    /// The first partial file laid over the block (of an init command: its first).
     pub partial: Option<&'a SourceFile>,
     /// Every argument in source order, the block's first then the partial's, duplicates kept.
     pub arguments: Vec<Arg<'a>>,
+    /// The init command (or `tfblint.toml` pairing) this configuration is built for, and the
+    /// file holding it.
+    pub init: Option<(&'a InitConfig, Option<&'a SourceFile>)>,
+    /// Partial files of the init command, in order.
+    pub partials: Vec<&'a SourceFile>,
+    /// The init command passes something tfblint cannot know: nothing is missing for sure.
+    pub open: bool,
+}
+
+fn body_args(file: &SourceFile) -> impl Iterator<Item = Arg<'_>> {
+    file.body()
+        .into_iter()
+        .flat_map(Body::attributes)
+        .map(move |attr| Arg::of(file, attr))
 }
 
 impl<'a> S3Config<'a> {
@@ -126,19 +177,41 @@ impl<'a> S3Config<'a> {
             b.block
                 .body
                 .attributes()
-                .map(move |attr| Arg { file: b.file, attr })
+                .map(move |attr| Arg::of(b.file, attr))
         });
-        let partial_args = partial.into_iter().flat_map(|file| {
-            file.body()
-                .into_iter()
-                .flat_map(Body::attributes)
-                .map(move |attr| Arg { file, attr })
-        });
+        let partial_args = partial.into_iter().flat_map(body_args);
         S3Config {
             block,
             partial,
             arguments: block_args.chain(partial_args).collect(),
+            init: None,
+            partials: partial.into_iter().collect(),
+            open: false,
         }
+    }
+
+    /// The block with what one init command passes, in command-line order.
+    fn with_init(block: BlockRef<'a>, module: &'a Module, init: &'a InitConfig) -> Self {
+        let mut config = S3Config::new(Some(block), None);
+        let source = init.source.map(|i| &module.init.files[i]);
+        for item in &init.items {
+            match item {
+                InitItem::File(r) => {
+                    let file = module.file(*r);
+                    config.partials.push(file);
+                    config.arguments.extend(body_args(file));
+                }
+                InitItem::Setting(cli) => config.arguments.push(Arg {
+                    file: &module.init.files[cli.file],
+                    attr: &cli.attr,
+                    cli: Some(cli),
+                }),
+                InitItem::Missing { .. } | InitItem::Unknown { .. } => config.open = true,
+            }
+        }
+        config.partial = config.partials.first().copied();
+        config.init = Some((init, source));
+        config
     }
 
     /// The argument Terraform would use: the last one set, so a partial file wins. An
@@ -162,8 +235,12 @@ impl<'a> S3Config<'a> {
         }
     }
 
-    /// "in the backend block", "in the backend block or in `prod.s3.tfbackend`".
+    /// "in the backend block", "in the backend block or in `prod.s3.tfbackend`", "in the
+    /// backend block or by `terraform init` in `deploy.yml`".
     pub fn where_missing(&self) -> String {
+        if let Some(text) = self.init_origin() {
+            return format!("in the backend block or {text}");
+        }
         match (self.block, self.partial) {
             (Some(_), Some(p)) => {
                 format!("in the backend block or in `{}`", p.file_name())
@@ -172,6 +249,27 @@ impl<'a> S3Config<'a> {
             (None, Some(p)) => format!("in `{}`", p.file_name()),
             (None, None) => String::new(),
         }
+    }
+
+    /// Where an init configuration's settings come from: "by `terraform init` in `x.yml`
+    /// (line 12)", "in `prod.hcl` (paired in tfblint.toml)".
+    pub fn init_origin(&self) -> Option<String> {
+        let (init, source) = self.init?;
+        Some(match source {
+            Some(file) => format!(
+                "by `terraform init` in `{}` (line {})",
+                file.display,
+                file.position(init.span.start).line
+            ),
+            None => {
+                let names: Vec<String> = self
+                    .partials
+                    .iter()
+                    .map(|p| format!("`{}`", p.file_name()))
+                    .collect();
+                format!("in {} (paired in tfblint.toml)", names.join(", "))
+            }
+        })
     }
 
     /// The S3 endpoint: `endpoints = { s3 = … }`, else the deprecated `endpoint`.
@@ -305,16 +403,37 @@ impl<'a> ModuleContext<'a> {
             .filter(|b| b.label() == Some("s3"))
             .collect();
 
+        // Partial files of the directory that an init command passes are linted with it only.
+        let passed: Vec<&SourceFile> = module
+            .init
+            .configs
+            .iter()
+            .flat_map(|c| &c.items)
+            .filter_map(|i| match i {
+                InitItem::File(r) => Some(module.file(*r)),
+                _ => None,
+            })
+            .collect();
+        let partials: Vec<&'a SourceFile> = partials
+            .into_iter()
+            .filter(|p| !passed.iter().any(|q| std::ptr::eq(*p, *q)))
+            .collect();
         let mut s3_configs = Vec::new();
         for block in &s3_blocks {
-            if partials.is_empty() {
+            s3_configs.extend(
+                partials
+                    .iter()
+                    .map(|p| S3Config::new(Some(*block), Some(*p))),
+            );
+            s3_configs.extend(
+                module
+                    .init
+                    .configs
+                    .iter()
+                    .map(|init| S3Config::with_init(*block, module, init)),
+            );
+            if partials.is_empty() && module.init.configs.is_empty() {
                 s3_configs.push(S3Config::new(Some(*block), None));
-            } else {
-                s3_configs.extend(
-                    partials
-                        .iter()
-                        .map(|p| S3Config::new(Some(*block), Some(*p))),
-                );
             }
         }
         // A partial file alone is linted as a complete s3 configuration, unless the module
@@ -336,8 +455,10 @@ impl<'a> ModuleContext<'a> {
         }
     }
 
+    /// Whether the module has a `backend "s3"` block: a partial file alone is no module, and
+    /// module rules (the version rules) do not apply to it.
     pub fn has_s3_backend(&self) -> bool {
-        !self.s3_configs.is_empty()
+        self.s3_configs.iter().any(|c| c.block.is_some())
     }
 
     /// Every s3 argument of the module once: those of each s3 block, then of each partial
@@ -346,6 +467,7 @@ impl<'a> ModuleContext<'a> {
         // Sets, not lists: a file of thousands of backend blocks must not take quadratic time.
         let mut seen_blocks: HashSet<*const Block> = HashSet::new();
         let mut seen_partials: HashSet<*const SourceFile> = HashSet::new();
+        let mut seen_cli: HashSet<*const CliSetting> = HashSet::new();
         let mut out = Vec::new();
         for config in &self.s3_configs {
             if let Some(b) = config.block {
@@ -354,27 +476,32 @@ impl<'a> ModuleContext<'a> {
                         b.block
                             .body
                             .attributes()
-                            .map(|attr| Arg { file: b.file, attr }),
+                            .map(|attr| Arg::of(b.file, attr)),
                     );
                 }
             }
-            if let Some(p) = config.partial {
-                if seen_partials.insert(p) {
-                    out.extend(
-                        p.body()
-                            .into_iter()
-                            .flat_map(Body::attributes)
-                            .map(|attr| Arg { file: p, attr }),
-                    );
+            for p in &config.partials {
+                if seen_partials.insert(*p) {
+                    out.extend(body_args(p));
                 }
             }
+            out.extend(
+                config
+                    .arguments
+                    .iter()
+                    .filter(|a| a.cli.is_some_and(|c| seen_cli.insert(c)))
+                    .copied(),
+            );
         }
         out
     }
 
     /// The first s3 block, where module-level findings about the backend go.
     pub fn first_s3_anchor(&self) -> Option<(&'a SourceFile, Range<usize>)> {
-        self.s3_configs.first().map(S3Config::anchor)
+        self.s3_configs
+            .iter()
+            .find(|c| c.block.is_some())
+            .map(S3Config::anchor)
     }
 
     /// Byte ranges of secret values, per file index in `module.files`, to mask in snippets.
@@ -391,6 +518,14 @@ impl<'a> ModuleContext<'a> {
             .collect();
         // DigitalOcean tokens, provider credentials and URL credentials.
         ranges.extend(crate::model::secrets::secret_ranges(self));
+        // Credentials on any init command line of the files holding them.
+        let extra = &self.module.init;
+        ranges.extend(
+            extra
+                .secrets
+                .iter()
+                .map(|(i, r)| (&extra.files[*i], r.clone())),
+        );
         ranges
     }
 }
@@ -417,7 +552,7 @@ fn effective_required_versions<'a>(terraform_blocks: &[BlockRef<'a>]) -> Vec<Arg
                 b.block
                     .body
                     .get_attribute("required_version")
-                    .map(|attr| Arg { file: b.file, attr })
+                    .map(|attr| Arg::of(b.file, attr))
             })
             .collect()
     };
@@ -439,7 +574,9 @@ impl S3Config<'_> {
     /// missing arguments stay silent on it; TFB605 says so once.
     pub fn is_deferred(&self) -> bool {
         // A block without a partial file exists only when the module has no partial files.
-        self.partial.is_none() && self.block.is_some_and(|b| b.block.body.is_empty())
+        self.partial.is_none()
+            && self.init.is_none()
+            && self.block.is_some_and(|b| b.block.body.is_empty())
     }
 }
 
@@ -459,7 +596,7 @@ impl<'a> ModuleContext<'a> {
         let configs: Vec<&S3Config<'a>> = self
             .s3_configs
             .iter()
-            .filter(|c| !c.is_deferred())
+            .filter(|c| !c.is_deferred() && !c.open)
             .collect();
         let same_block = |a: &S3Config<'a>, b: &S3Config<'a>| match (a.block, b.block) {
             (Some(x), Some(y)) => std::ptr::eq(x.block, y.block),
@@ -486,15 +623,24 @@ impl<'a> ModuleContext<'a> {
             if configs[..i].iter().any(|c| same_block(c, config)) {
                 continue;
             }
-            let names: Vec<String> = group
-                .iter()
-                .filter_map(|c| c.partial)
-                .map(|p| format!("`{}`", p.file_name()))
-                .collect();
-            out.push(Missing {
-                config,
-                place: format!("in the backend block or in any of {}", names.join(", ")),
-            });
+            let place = if group.iter().any(|c| c.init.is_some()) {
+                let origins: Vec<String> = group
+                    .iter()
+                    .filter_map(|c| match c.init_origin() {
+                        Some(origin) => Some(origin),
+                        None => c.partial.map(|p| format!("in `{}`", p.file_name())),
+                    })
+                    .collect();
+                format!("in the backend block, {}", origins.join(", or "))
+            } else {
+                let names: Vec<String> = group
+                    .iter()
+                    .filter_map(|c| c.partial)
+                    .map(|p| format!("`{}`", p.file_name()))
+                    .collect();
+                format!("in the backend block or in any of {}", names.join(", "))
+            };
+            out.push(Missing { config, place });
         }
         out
     }

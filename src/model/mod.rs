@@ -15,6 +15,7 @@
 pub mod constraints;
 pub mod context;
 pub mod endpoints;
+pub mod init;
 pub mod masking;
 pub mod schema;
 pub mod secrets;

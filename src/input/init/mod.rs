@@ -2,13 +2,9 @@
 //! task runners, and extract their `-backend-config` arguments with exact
 //! byte spans in the source file.
 //!
-//! ```
-//! use initcmd::{extract, SourceKind, BackendConfigValue};
-//! let src = "#!/bin/sh\ncd infra && terraform init -backend-config=prod.s3.tfbackend\n";
-//! let cmds = extract(SourceKind::Shell, src).unwrap();
-//! let BackendConfigValue::File { span, .. } = &cmds[0].backend_configs[0].value else { panic!() };
-//! assert_eq!(&src[span.clone()], "prod.s3.tfbackend");
-//! ```
+//! `extract(SourceKind::Shell, "cd infra && terraform init -backend-config=prod.s3.tfbackend")`
+//! gives one [`InitCommand`] whose only argument is a [`BackendConfigValue::File`] with the
+//! span of `prod.s3.tfbackend`. [`pairing`] resolves commands against the file system.
 //!
 //! Values of credentials given on the command line are never kept: see
 //! [`SettingValue`].
@@ -18,15 +14,19 @@ mod command;
 mod github;
 mod gitlab;
 mod lexer;
+pub mod pairing;
 mod scripts;
 mod taskfile;
 mod yaml;
+
+#[cfg(test)]
+mod tests;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 /// The kind of file an init command can be found in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SourceKind {
     /// `.github/workflows/*.yml|yaml`
     GithubWorkflow,
@@ -73,10 +73,8 @@ pub fn source_kind(path: &Path) -> Option<SourceKind> {
 
 /// Cheap prefilter: the bytes hold both `init` and `backend-config`.
 pub fn might_contain_init(bytes: &[u8]) -> bool {
-    fn has(h: &[u8], n: &[u8]) -> bool {
-        h.windows(n.len()).any(|w| w == n)
-    }
-    has(bytes, b"backend-config") && has(bytes, b"init")
+    let has = |needle: &[u8]| memchr::memmem::find(bytes, needle).is_some();
+    has(b"backend-config") && has(b"init")
 }
 
 /// Which program runs `init`.

@@ -1,0 +1,393 @@
+//! Which module each `terraform init` command initialises, and with what: the commands found
+//! in the repository's workflows, scripts and task files, resolved against the file system the
+//! way the command runs, plus the pairings `tfblint.toml` declares.
+//!
+//! Where init sources are looked for: the module's repository root (the nearest directory
+//! above it that holds `.git`), or, outside any repository, the directory it was found from
+//! (the walked directory, or a named file's directory). Each root is read once per run.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::ops::Range;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use globset::{Glob, GlobSetBuilder};
+use walkdir::WalkDir;
+
+use super::{extract, BackendConfigValue, DirBase, InitCommand, SettingValue, SourceKind, WorkingDir};
+use crate::input::discover::{classify, display_path, walks_into_hidden, Classified, Discovery, InitSourceEntry, Walker};
+use crate::input::read::read_limited;
+
+/// A file that holds init commands pairing a module being linted.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Canonical path.
+    pub path: PathBuf,
+    /// As the user would type it.
+    pub display: String,
+    pub text: Arc<str>,
+    /// Credential values written in any command of the file: masked in every snippet.
+    pub secrets: Vec<Range<usize>>,
+}
+
+/// One way a module is initialised: an init command, or a `tfblint.toml` pairing.
+#[derive(Debug, Clone)]
+pub struct Pairing {
+    /// The module's directory, canonical (a key of [`Discovery::modules`]).
+    pub module: PathBuf,
+    /// Index in [`Pairings::sources`] of the file holding the command; `None` for a pairing
+    /// declared in `tfblint.toml`.
+    pub source: Option<usize>,
+    /// The command in its source file.
+    pub span: Range<usize>,
+    /// `-backend-config` arguments, in command-line order (later ones win).
+    pub items: Vec<Item>,
+}
+
+/// One `-backend-config` argument, resolved.
+#[derive(Debug, Clone)]
+pub enum Item {
+    /// A partial configuration file that exists (canonical path).
+    File {
+        path: PathBuf,
+        display: String,
+        arg: Range<usize>,
+    },
+    /// A file path that resolves to nothing: `terraform init` fails on it.
+    Missing { written: String, arg: Range<usize> },
+    /// A value tfblint cannot know (`-backend-config=$FILE`, a key from a variable).
+    Unknown { arg: Range<usize> },
+    /// `KEY=VALUE`.
+    Setting {
+        key: String,
+        key_span: Range<usize>,
+        value: SettingValue,
+        value_span: Range<usize>,
+        arg: Range<usize>,
+    },
+}
+
+/// Pairings declared in `tfblint.toml`: a module directory and globs of partial files.
+#[derive(Debug, Clone)]
+pub struct ExplicitPair {
+    /// The module's directory (absolute).
+    pub module: PathBuf,
+    /// The directory the globs are relative to (the configuration file's).
+    pub base: PathBuf,
+    pub patterns: Vec<String>,
+}
+
+/// Every pairing that concerns the modules of one run.
+#[derive(Debug, Clone, Default)]
+pub struct Pairings {
+    pub sources: Vec<Source>,
+    pub pairings: Vec<Pairing>,
+}
+
+impl Pairings {
+    pub fn for_module<'a>(&'a self, key: &'a Path) -> impl Iterator<Item = &'a Pairing> + 'a {
+        self.pairings.iter().filter(move |p| p.module == key)
+    }
+
+    /// Partial files some pairing passes to its module, with that module: each is linted with
+    /// the module it configures, not alone.
+    pub fn claimed(&self) -> HashMap<PathBuf, BTreeSet<PathBuf>> {
+        let mut out: HashMap<PathBuf, BTreeSet<PathBuf>> = HashMap::new();
+        for p in &self.pairings {
+            for item in &p.items {
+                if let Item::File { path, .. } = item {
+                    out.entry(path.clone()).or_default().insert(p.module.clone());
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Finds the init commands that pair the discovered modules, and brings in the module of any
+/// discovered partial file that a command passes to a module not named.
+pub fn pair(walker: &Walker, found: &mut Discovery, explicit: &[ExplicitPair]) {
+    let mut roots: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
+    let mut by_root: BTreeSet<PathBuf> = BTreeSet::new();
+    for (key, from) in &found.found_from {
+        let root = repo_root(key, &mut roots).unwrap_or_else(|| from.clone());
+        by_root.insert(root);
+    }
+    let mut entries: BTreeMap<PathBuf, SourceKind> = BTreeMap::new();
+    let mut walked_sources: Vec<(PathBuf, SourceKind)> = Vec::new();
+    for InitSourceEntry { path, kind } in &found.init_sources {
+        if let Some(c) = canonical_file(path) {
+            walked_sources.push((c, *kind));
+        }
+    }
+    for root in &by_root {
+        if found.walked.iter().any(|w| root.starts_with(w)) {
+            entries.extend(walked_sources.iter().filter(|(p, _)| p.starts_with(root)).cloned());
+        } else {
+            entries.extend(scan(walker, root));
+        }
+    }
+    let mut out = Pairings::default();
+    for (path, kind) in entries {
+        let root = path
+            .parent()
+            .and_then(|d| repo_root(d, &mut roots))
+            .or_else(|| by_root.iter().find(|r| path.starts_with(r)).cloned());
+        let Some(root) = root else { continue };
+        read_source(&path, kind, &root, walker.cwd, &mut out);
+    }
+    for pair in explicit {
+        explicit_pairings(pair, &mut out);
+    }
+    for p in &mut out.pairings {
+        for item in &mut p.items {
+            if let Item::File { path, display, .. } = item {
+                *display = display_path(walker.cwd, path);
+            }
+        }
+    }
+    // A named partial whose module was not named: bring the module in.
+    let claimed = out.claimed();
+    let named: HashSet<PathBuf> = found.modules.values().flat_map(|m| m.files.keys().cloned()).collect();
+    for (file, modules) in &claimed {
+        if !named.contains(file) {
+            continue;
+        }
+        for module in modules {
+            if !found.modules.contains_key(module) {
+                walker.add_siblings(found, module, module);
+            }
+        }
+    }
+    // A partial file passed to other modules is theirs, not its own directory's.
+    for (key, module) in found.modules.iter_mut() {
+        module.files.retain(|file, _| claimed.get(file).is_none_or(|m| m.contains(key)));
+    }
+    found.modules.retain(|_, m| !m.files.is_empty());
+    let out = Arc::new(out);
+    for (key, module) in found.modules.iter_mut() {
+        if out.for_module(key).next().is_some() {
+            module.init = Some((key.clone(), Arc::clone(&out)));
+        }
+    }
+    found.init = out;
+}
+
+/// The nearest directory at or above `dir` that holds `.git`, memoised per directory.
+fn repo_root(dir: &Path, memo: &mut HashMap<PathBuf, Option<PathBuf>>) -> Option<PathBuf> {
+    let mut visited = Vec::new();
+    let mut answer = None;
+    for ancestor in dir.ancestors() {
+        if let Some(known) = memo.get(ancestor) {
+            answer = known.clone();
+            break;
+        }
+        visited.push(ancestor.to_path_buf());
+        if ancestor.join(".git").exists() {
+            answer = Some(ancestor.to_path_buf());
+            break;
+        }
+    }
+    for v in visited {
+        memo.insert(v, answer.clone());
+    }
+    answer
+}
+
+fn canonical_file(path: &Path) -> Option<PathBuf> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    Some(std::fs::canonicalize(dir).ok()?.join(path.file_name()?))
+}
+
+/// The init sources under `root`, walked as discovery walks (hidden directories other than
+/// `.github` skipped, exclude globs applied relative to `root`).
+fn scan(walker: &Walker, root: &Path) -> Vec<(PathBuf, SourceKind)> {
+    let entries = WalkDir::new(root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            let name = e.file_name().to_str();
+            let hidden = name.is_some_and(|n| n.starts_with('.') && !walks_into_hidden(n));
+            if e.file_type().is_dir() && hidden {
+                return false;
+            }
+            let rel = e.path().strip_prefix(root).unwrap_or(e.path());
+            !walker.exclude.is_match(rel)
+        });
+    entries
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(root).unwrap_or(e.path());
+            match classify(rel) {
+                Some(Classified::InitSource(kind)) => Some((e.into_path(), kind)),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// Reads one init source (only when its bytes hold `init` and `backend-config`) and records
+/// the pairings of its commands. A file that cannot be read, is not UTF-8 or does not parse
+/// pairs nothing and reports nothing.
+fn read_source(path: &Path, kind: SourceKind, root: &Path, cwd: &Path, out: &mut Pairings) {
+    let Ok(bytes) = read_limited(path) else { return };
+    if !super::might_contain_init(&bytes) {
+        return;
+    }
+    let Ok(text) = String::from_utf8(bytes) else { return };
+    let Ok(commands) = extract(kind, &text) else { return };
+    let dir = path.parent().unwrap_or(root);
+    // A workflow runs in the checkout of the repository whose `.github` holds it; GitLab CI in
+    // the repository whose root holds `.gitlab-ci.yml`.
+    let checkout = match kind {
+        SourceKind::GithubWorkflow => dir.parent().and_then(Path::parent).unwrap_or(root),
+        SourceKind::GitlabCi => dir,
+        _ => root,
+    };
+    let index = out.sources.len();
+    let mut used = false;
+    let mut secrets = Vec::new();
+    for command in &commands {
+        for arg in &command.backend_configs {
+            if let BackendConfigValue::Setting { value: SettingValue::Redacted { .. }, value_span, .. } = &arg.value {
+                secrets.push(value_span.clone());
+            }
+        }
+        if let Some(pairing) = resolve(command, dir, checkout, index) {
+            out.pairings.push(pairing);
+            used = true;
+        }
+    }
+    if used {
+        out.sources.push(Source {
+            path: path.to_path_buf(),
+            display: display_path(cwd, path),
+            text: Arc::from(text),
+            secrets,
+        });
+    }
+}
+
+/// `base` joined with `rel`, `..` and `.` resolved lexically.
+fn join(base: &Path, rel: &Path) -> PathBuf {
+    let mut out = base.to_path_buf();
+    for c in rel.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            Component::Normal(n) => out.push(n),
+            other => out = PathBuf::from(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// The module a command initialises and what it passes, resolved as the command runs; `None`
+/// when its directory is unknown or resolves to nothing. `dir` is the directory holding the
+/// command's file, `root` the repository root (for CI files: their checkout).
+fn resolve(command: &InitCommand, dir: &Path, root: &Path, source: usize) -> Option<Pairing> {
+    let WorkingDir::Known { base, path } = &command.working_dir else { return None };
+    let bases: Vec<&Path> = match base {
+        DirBase::RepoRoot => vec![root],
+        DirBase::FileDir => vec![dir],
+        // A script runs wherever it is started: its own directory, or the repository root
+        // where the paths exist only from there.
+        DirBase::Invocation => vec![dir, root],
+    };
+    let chdir = match &command.chdir {
+        Some(c) if c.dynamic => return None,
+        Some(c) => Some(PathBuf::from(&c.path)),
+        None => None,
+    };
+    let mut best: Option<(usize, PathBuf)> = None;
+    for base in bases {
+        let mut module = join(base, path);
+        if let Some(c) = &chdir {
+            module = join(&module, c);
+        }
+        let Ok(module) = std::fs::canonicalize(&module) else { continue };
+        if !module.is_dir() {
+            continue;
+        }
+        let existing = command
+            .backend_configs
+            .iter()
+            .filter(|a| matches!(&a.value, BackendConfigValue::File { path, dynamic: false, .. } if join(&module, Path::new(path)).is_file()))
+            .count();
+        if best.as_ref().is_none_or(|(n, _)| existing > *n) {
+            best = Some((existing, module));
+        }
+    }
+    let (_, module) = best?;
+    let mut items = Vec::new();
+    if !command.clears_overrides() {
+        for arg in &command.backend_configs {
+            let span = arg.span.clone();
+            items.push(match &arg.value {
+                BackendConfigValue::File { dynamic: true, .. } => Item::Unknown { arg: span },
+                BackendConfigValue::File { path, .. } => {
+                    match std::fs::canonicalize(join(&module, Path::new(path))) {
+                        Ok(p) if p.is_file() => Item::File { path: p, display: String::new(), arg: span },
+                        _ => Item::Missing { written: path.clone(), arg: span },
+                    }
+                }
+                BackendConfigValue::Empty { .. } => Item::Missing { written: String::new(), arg: span },
+                BackendConfigValue::Setting { key_dynamic: true, .. } => Item::Unknown { arg: span },
+                BackendConfigValue::Setting { key, key_span, value, value_span, .. } => Item::Setting {
+                    key: key.clone(),
+                    key_span: key_span.clone(),
+                    value: value.clone(),
+                    value_span: value_span.clone(),
+                    arg: span,
+                },
+            });
+        }
+    }
+    Some(Pairing { module, source: Some(source), span: command.span.clone(), items })
+}
+
+/// One pairing per file matched by the globs of a `tfblint.toml` pairing.
+fn explicit_pairings(pair: &ExplicitPair, out: &mut Pairings) {
+    let Ok(module) = std::fs::canonicalize(&pair.module) else { return };
+    let mut builder = GlobSetBuilder::new();
+    for p in &pair.patterns {
+        if let Ok(g) = Glob::new(p) {
+            builder.add(g);
+        }
+    }
+    let Ok(set) = builder.build() else { return };
+    for pattern in &pair.patterns {
+        // Walk only below the literal part of the pattern.
+        let literal: PathBuf = Path::new(pattern)
+            .components()
+            .take_while(|c| !c.as_os_str().to_string_lossy().contains(['*', '?', '[', '{']))
+            .collect();
+        let start = pair.base.join(&literal);
+        for entry in WalkDir::new(&start).follow_links(false).sort_by_file_name().into_iter().flatten() {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(&pair.base).unwrap_or(entry.path());
+            if !set.is_match(rel) {
+                continue;
+            }
+            let Some(path) = canonical_file(entry.path()) else { continue };
+            let already = out.pairings.iter().any(|p| {
+                p.module == module && p.source.is_none() && matches!(p.items.as_slice(), [Item::File { path: q, .. }] if *q == path)
+            });
+            if !already {
+                out.pairings.push(Pairing { module: module.clone(), source: None, span: 0..0, items: vec![Item::File { path, display: String::new(), arg: 0..0 }] });
+            }
+        }
+    }
+}

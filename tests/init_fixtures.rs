@@ -1,0 +1,194 @@
+//! `fixtures/init/`: repositories whose modules get their backend settings from `terraform
+//! init` (workflows, GitLab CI, scripts, Makefiles, justfiles, Taskfiles, `tfblint.toml`).
+//! Each is copied into a temporary repository (with a `.git`, so that it is its own root) and
+//! linted by the real binary; the exact output is snapshotted.
+
+mod common;
+
+use std::path::Path;
+
+use common::{codes, repo, run, subdirs};
+
+/// Copies `fixtures/init/<case>` into a fresh repository and returns it.
+fn checkout(case: &str, git: bool) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy(&repo().join("fixtures/init").join(case), dir.path());
+    if git {
+        std::fs::create_dir(dir.path().join(".git")).unwrap();
+    }
+    dir
+}
+
+fn copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn lint(cwd: &Path, args: &[&str]) -> (i32, Vec<(String, String, u64, u64)>, String) {
+    let mut json_args = vec!["--format", "json"];
+    json_args.extend(args);
+    let json = run(cwd, &json_args);
+    assert_eq!(json.stderr, "", "unexpected stderr");
+    let mut compact_args = vec!["--format", "compact"];
+    compact_args.extend(args);
+    let compact = run(cwd, &compact_args);
+    let mut human_args = vec!["--format", "human", "--color", "never"];
+    human_args.extend(args);
+    let human = run(cwd, &human_args);
+    assert_eq!(compact.code, human.code);
+    assert_eq!(json.code, human.code);
+    let snapshot = format!(
+        "$ tfblint {}\nexit code: {}\n\n--- compact ---\n{}\n--- human ---\n{}",
+        args.join(" "),
+        compact.code,
+        compact.stdout,
+        human.stdout
+    );
+    (compact.code, codes(&json.stdout), snapshot)
+}
+
+fn cases() -> Vec<String> {
+    subdirs(&repo().join("fixtures/init"))
+        .iter()
+        .map(|p| p.file_name().unwrap().to_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn every_init_fixture_matches_its_snapshot() {
+    for case in cases() {
+        let repo = checkout(&case, true);
+        let (_, _, snapshot) = lint(repo.path(), &["."]);
+        insta::assert_snapshot!(format!("init__{case}"), snapshot);
+    }
+}
+
+#[test]
+fn paired_modules_get_no_false_missing_argument_findings() {
+    for case in cases() {
+        let repo = checkout(&case, true);
+        let (_, found, _) = lint(repo.path(), &["."]);
+        for (code, file, ..) in &found {
+            let on_module = file.ends_with("main.tf");
+            assert!(
+                !(on_module && ["TFB201", "TFB301", "TFB303"].contains(&code.as_str())),
+                "{case}: {code} on {file}"
+            );
+            // TFB605 on a module only where a real `key` is missing from one environment.
+            if on_module && code == "TFB605" {
+                assert!(
+                    ["two-environments", "toml-pairing"].contains(&case.as_str()),
+                    "{case}: {code} on {file}"
+                );
+            }
+            assert_ne!(code, "TFB101", "{case}: no module rule on a partial");
+        }
+    }
+}
+
+fn has(found: &[(String, String, u64, u64)], code: &str, file: &str, line: u64) -> bool {
+    found
+        .iter()
+        .any(|(c, f, l, _)| c == code && f == file && *l == line)
+}
+
+#[test]
+fn findings_land_on_the_argument_in_the_file_that_holds_it() {
+    let repo = checkout("workflow", true);
+    let (code, found, _) = lint(repo.path(), &["."]);
+    assert_eq!(code, 1);
+    let wf = ".github/workflows/deploy.yml";
+    assert!(has(&found, "TFB304", wf, 24), "{found:?}");
+    assert!(has(&found, "TFB403", wf, 29), "{found:?}");
+    assert!(has(&found, "TFB302", "infra/job/backend.hcl", 8), "{found:?}");
+    assert_eq!(found.len(), 3, "{found:?}");
+
+    let repo = checkout("script-chdir", true);
+    let (_, found, _) = lint(repo.path(), &["."]);
+    assert!(has(&found, "TFB403", "scripts/init.sh", 6), "{found:?}");
+    assert!(has(&found, "TFB403", "scripts/init.sh", 7), "{found:?}");
+
+    let repo = checkout("nowhere", true);
+    let (_, found, _) = lint(repo.path(), &["."]);
+    assert_eq!(
+        found,
+        vec![("TFB002".into(), "deploy.sh".into(), 2, 29)],
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_lone_partial_is_linted_for_what_it_holds_without_module_rules() {
+    let repo = checkout("lone-partial", true);
+    let (_, found, _) = lint(repo.path(), &["."]);
+    assert!(found.iter().all(|(c, ..)| !c.starts_with("TFB1")), "{found:?}");
+    assert!(found.iter().any(|(c, ..)| c == "TFB301"), "{found:?}");
+}
+
+#[test]
+fn bad_input_files_change_nothing() {
+    let repo = checkout("bad-input", true);
+    let (code, found, _) = lint(repo.path(), &["."]);
+    assert_eq!((code, found), (0, vec![]));
+}
+
+/// pre-commit passes single files: the module's init commands are still found from the
+/// repository root, and a named partial file brings in the module it configures.
+#[test]
+fn a_subset_of_files_sees_the_same_pairings() {
+    let repo = checkout("workflow", true);
+    let (_, whole, _) = lint(repo.path(), &["."]);
+    for module in ["infra/step", "infra/job", "infra/defaults"] {
+        let file = format!("{module}/main.tf");
+        let (_, found, _) = lint(repo.path(), &[&file]);
+        let expected: Vec<_> = whole
+            .iter()
+            .filter(|(c, f, l, _)| {
+                f.starts_with(module)
+                    || (f.ends_with("deploy.yml")
+                        && match module {
+                            "infra/step" => *l == 29 && c == "TFB403",
+                            "infra/job" => *l == 24,
+                            _ => false,
+                        })
+            })
+            .cloned()
+            .collect();
+        assert_eq!(found, expected, "{file}");
+    }
+    let repo = checkout("makefile", true);
+    let (code, found, _) = lint(repo.path(), &["backends/prod.s3.tfbackend"]);
+    assert_eq!((code, found), (0, vec![]));
+    // From inside a module directory, the Makefile two levels up is found too.
+    let (code, found, _) = lint(&repo.path().join("infra"), &["main.tf"]);
+    assert_eq!((code, found), (0, vec![]));
+}
+
+#[test]
+fn without_git_the_walked_directory_is_the_root() {
+    for case in ["makefile", "script-cd", "workflow"] {
+        let with = checkout(case, true);
+        let without = checkout(case, false);
+        let (_, a, _) = lint(with.path(), &["."]);
+        let (_, b, _) = lint(without.path(), &["."]);
+        assert_eq!(a, b, "{case}");
+    }
+}
+
+#[test]
+fn without_the_pairing_the_module_would_get_false_findings() {
+    // The proof that the fixtures test something: the same module alone.
+    let repo = checkout("makefile", true);
+    std::fs::remove_file(repo.path().join("Makefile")).unwrap();
+    let (_, found, _) = lint(repo.path(), &["infra"]);
+    let codes: Vec<&str> = found.iter().map(|(c, ..)| c.as_str()).collect();
+    assert!(codes.contains(&"TFB201") && codes.contains(&"TFB303"), "{codes:?}");
+}
