@@ -1,7 +1,7 @@
 //! No panics on arbitrary input, and every span is a valid slice of the input.
 
-use tfblint::input::init::*;
 use proptest::prelude::*;
+use tfblint::input::init::*;
 
 const KINDS: [SourceKind; 6] = [
     SourceKind::GithubWorkflow,
@@ -21,15 +21,23 @@ fn check(src: &str) {
                 for a in c.backend_configs {
                     spans.push(a.span);
                     match a.value {
-                        BackendConfigValue::File { span, .. } | BackendConfigValue::Empty { span } => spans.push(span),
-                        BackendConfigValue::Setting { key_span, value_span, .. } => {
+                        BackendConfigValue::File { span, .. }
+                        | BackendConfigValue::Empty { span } => spans.push(span),
+                        BackendConfigValue::Setting {
+                            key_span,
+                            value_span,
+                            ..
+                        } => {
                             spans.push(key_span);
                             spans.push(value_span);
                         }
                     }
                 }
                 for s in spans {
-                    assert!(src.get(s.clone()).is_some(), "{kind:?}: bad span {s:?} in {src:?}");
+                    assert!(
+                        src.get(s.clone()).is_some(),
+                        "{kind:?}: bad span {s:?} in {src:?}"
+                    );
                 }
             }
         }
@@ -38,11 +46,66 @@ fn check(src: &str) {
 
 /// Fragments that exercise the interesting paths.
 const PIECES: &[&str] = &[
-    "terraform", "tofu", " init", " -backend-config", "=", "--backend-config ", "\"", "'", "\\", "\n", "\\\n",
-    "$", "${", "}", "$(", ")", "(", "`", "${{ secrets.X }}", "{{", "}}", "&&", "||", ";", "|", "cd ", "..", "/",
-    "-chdir=", "key=value", " ", "\t", "#", "<<EOF\n", "EOF\n", "jobs:\n", "  j:\n", "    steps:\n", "      - run: ",
-    "|\n", ">\n", "        ", "script:\n", "  - ", "tasks:\n", "    cmds:\n", "a:\n\t", "é", "☃", "\r\n", "&a ", "*a",
-    "[", "]", "{", ":", "@", "-", "popd", "pushd ",
+    "terraform",
+    "tofu",
+    " init",
+    " -backend-config",
+    "=",
+    "--backend-config ",
+    "\"",
+    "'",
+    "\\",
+    "\n",
+    "\\\n",
+    "$",
+    "${",
+    "}",
+    "$(",
+    ")",
+    "(",
+    "`",
+    "${{ secrets.X }}",
+    "{{",
+    "}}",
+    "&&",
+    "||",
+    ";",
+    "|",
+    "cd ",
+    "..",
+    "/",
+    "-chdir=",
+    "key=value",
+    " ",
+    "\t",
+    "#",
+    "<<EOF\n",
+    "EOF\n",
+    "jobs:\n",
+    "  j:\n",
+    "    steps:\n",
+    "      - run: ",
+    "|\n",
+    ">\n",
+    "        ",
+    "script:\n",
+    "  - ",
+    "tasks:\n",
+    "    cmds:\n",
+    "a:\n\t",
+    "é",
+    "☃",
+    "\r\n",
+    "&a ",
+    "*a",
+    "[",
+    "]",
+    "{",
+    ":",
+    "@",
+    "-",
+    "popd",
+    "pushd ",
 ];
 
 proptest! {
@@ -73,14 +136,28 @@ fn large_input_is_fast_enough() {
     let t = std::time::Instant::now();
     assert_eq!(extract(SourceKind::Shell, &src).unwrap().len(), 20_000);
     assert!(t.elapsed().as_secs() < 20);
-    let wf = format!("jobs:\n  j:\n    steps:\n{}", "      - run: terraform init -backend-config=a\n".repeat(5000));
-    assert_eq!(extract(SourceKind::GithubWorkflow, &wf).unwrap().len(), 5000);
+    let wf = format!(
+        "jobs:\n  j:\n    steps:\n{}",
+        "      - run: terraform init -backend-config=a\n".repeat(5000)
+    );
+    assert_eq!(
+        extract(SourceKind::GithubWorkflow, &wf).unwrap().len(),
+        5000
+    );
 }
 
 #[test]
 fn unterminated_everything() {
-    for s in ["terraform init -backend-config=\"", "terraform init -backend-config=$(", "terraform init -backend-config=${",
-        "terraform init -backend-config=`", "terraform init -backend-config=${{ x", "cat <<EOF", "terraform init -backend-config", "\\"] {
+    for s in [
+        "terraform init -backend-config=\"",
+        "terraform init -backend-config=$(",
+        "terraform init -backend-config=${",
+        "terraform init -backend-config=`",
+        "terraform init -backend-config=${{ x",
+        "cat <<EOF",
+        "terraform init -backend-config",
+        "\\",
+    ] {
         check(s);
     }
 }

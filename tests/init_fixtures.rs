@@ -108,7 +108,10 @@ fn findings_land_on_the_argument_in_the_file_that_holds_it() {
     let wf = ".github/workflows/deploy.yml";
     assert!(has(&found, "TFB304", wf, 24), "{found:?}");
     assert!(has(&found, "TFB403", wf, 29), "{found:?}");
-    assert!(has(&found, "TFB302", "infra/job/backend.hcl", 8), "{found:?}");
+    assert!(
+        has(&found, "TFB302", "infra/job/backend.hcl", 8),
+        "{found:?}"
+    );
     assert_eq!(found.len(), 3, "{found:?}");
 
     let repo = checkout("script-chdir", true);
@@ -129,7 +132,10 @@ fn findings_land_on_the_argument_in_the_file_that_holds_it() {
 fn a_lone_partial_is_linted_for_what_it_holds_without_module_rules() {
     let repo = checkout("lone-partial", true);
     let (_, found, _) = lint(repo.path(), &["."]);
-    assert!(found.iter().all(|(c, ..)| !c.starts_with("TFB1")), "{found:?}");
+    assert!(
+        found.iter().all(|(c, ..)| !c.starts_with("TFB1")),
+        "{found:?}"
+    );
     assert!(found.iter().any(|(c, ..)| c == "TFB301"), "{found:?}");
 }
 
@@ -190,5 +196,8 @@ fn without_the_pairing_the_module_would_get_false_findings() {
     std::fs::remove_file(repo.path().join("Makefile")).unwrap();
     let (_, found, _) = lint(repo.path(), &["infra"]);
     let codes: Vec<&str> = found.iter().map(|(c, ..)| c.as_str()).collect();
-    assert!(codes.contains(&"TFB201") && codes.contains(&"TFB303"), "{codes:?}");
+    assert!(
+        codes.contains(&"TFB201") && codes.contains(&"TFB303"),
+        "{codes:?}"
+    );
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::input::discover::{FileEntry, ModuleFiles};
-use crate::input::init::pairing::{Item, Pairing};
+use crate::input::init::pairing::{Item, Pairing, Pairings};
 use crate::input::source::{FileKind, ParseMode, SourceFile};
 use crate::model::init::{CliSetting, FileRef, InitConfig, InitData, InitItem};
 
@@ -19,10 +19,21 @@ pub fn load(
     overrides: &[Buffer],
     mode: ParseMode,
 ) -> InitData {
+    match &files.init {
+        Some((key, pairings)) => load_pairings(key, pairings, local, overrides, mode),
+        None => InitData::default(),
+    }
+}
+
+/// The init data of the module `key` from `pairings`.
+pub fn load_pairings(
+    key: &Path,
+    pairings: &Pairings,
+    local: &HashMap<PathBuf, usize>,
+    overrides: &[Buffer],
+    mode: ParseMode,
+) -> InitData {
     let mut data = InitData::default();
-    let Some((key, pairings)) = &files.init else {
-        return data;
-    };
     let mut sources: HashMap<usize, usize> = HashMap::new();
     let mut partials: HashMap<PathBuf, usize> = HashMap::new();
     for pairing in pairings.for_module(key) {
@@ -40,7 +51,15 @@ pub fn load(
                 index
             })
         });
-        let items = items(pairing, source, local, &mut partials, &mut data, overrides, mode);
+        let items = items(
+            pairing,
+            source,
+            local,
+            &mut partials,
+            &mut data,
+            overrides,
+            mode,
+        );
         data.configs.push(InitConfig {
             source,
             span: pairing.span.clone(),
@@ -66,7 +85,8 @@ fn items(
                 Some(&i) => InitItem::File(FileRef::Local(i)),
                 None => {
                     let i = *partials.entry(path.clone()).or_insert_with(|| {
-                        data.files.push(read_partial(path, display, overrides, mode));
+                        data.files
+                            .push(read_partial(path, display, overrides, mode));
                         data.files.len() - 1
                     });
                     InitItem::File(FileRef::Extra(i))

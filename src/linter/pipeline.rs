@@ -89,7 +89,12 @@ pub fn load_module(files: &ModuleFiles, overrides: &[Buffer], mode: ParseMode) -
     }
 }
 
-pub(crate) fn read_entry(abs: &Path, entry: &FileEntry, overrides: &[Buffer], mode: ParseMode) -> SourceFile {
+pub(crate) fn read_entry(
+    abs: &Path,
+    entry: &FileEntry,
+    overrides: &[Buffer],
+    mode: ParseMode,
+) -> SourceFile {
     let (path, display, kind) = (entry.path.clone(), entry.display.clone(), entry.kind);
     let is_this = |o: &&Buffer| {
         o.path == abs || crate::input::discover::canonical_file_key(&o.path).as_deref() == Some(abs)

@@ -66,6 +66,7 @@ impl Workspace {
             &walker,
             &mut discovery,
             &self.options.config.backend_config,
+            self.options.parse_mode == crate::input::source::ParseMode::Prefilter,
         );
         discovery
     }

@@ -80,9 +80,8 @@ impl CliSetting {
         value_span: Range<usize>,
         arg: Range<usize>,
     ) -> Option<CliSetting> {
-        let primitive = s3_argument(key).is_none_or(|a| {
-            matches!(a.ty, Type::String | Type::Bool | Type::Number)
-        });
+        let primitive = s3_argument(key)
+            .is_none_or(|a| matches!(a.ty, Type::String | Type::Bool | Type::Number));
         let (written, quoted) = match &value {
             SettingValue::Literal(v) if !primitive => (v.clone(), false),
             SettingValue::Literal(v) => (escape(v), true),
@@ -90,7 +89,11 @@ impl CliSetting {
             SettingValue::Redacted { len } => ("*".repeat(*len), true),
             SettingValue::Dynamic { .. } => ("${init}".to_string(), true),
         };
-        let key_text = if is_identifier(key) { key } else { "invalid_key" };
+        let key_text = if is_identifier(key) {
+            key
+        } else {
+            "invalid_key"
+        };
         let quote = if quoted { "\"" } else { "" };
         let head = format!("{key_text}={quote}");
         let pad = " ".repeat(value_span.start.saturating_sub(head.len()));
@@ -165,7 +168,12 @@ mod tests {
         assert_eq!(Literal::of(&s.attr.value), Literal::Str("true"));
         assert_eq!(Literal::of(&s.attr.value).as_bool(), Some(true));
         let text = "{s3=\"https://nyc3.digitaloceanspaces.com\"}";
-        let s = setting("endpoints", SettingValue::Literal(text.into()), 30, text.len());
+        let s = setting(
+            "endpoints",
+            SettingValue::Literal(text.into()),
+            30,
+            text.len(),
+        );
         assert!(matches!(Literal::of(&s.attr.value), Literal::Object(_)));
         assert_eq!(s.attr.value.span(), Some(30..30 + text.len()));
     }

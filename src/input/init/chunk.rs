@@ -25,25 +25,39 @@ impl Chunk {
     /// A chunk that is a verbatim slice of the file starting at `file_start`.
     pub fn verbatim(text: &str, file_start: usize) -> Chunk {
         let offsets = (0..=text.len()).map(|i| file_start + i).collect();
-        Chunk { text: text.to_string(), map: OffsetMap::Exact(offsets) }
+        Chunk {
+            text: text.to_string(),
+            map: OffsetMap::Exact(offsets),
+        }
     }
 
     /// A chunk built piecewise, each piece mapped exactly.
     pub fn builder() -> ChunkBuilder {
-        ChunkBuilder { text: String::new(), offsets: Vec::new() }
+        ChunkBuilder {
+            text: String::new(),
+            offsets: Vec::new(),
+        }
     }
 
     pub fn approx(text: String, region: Range<usize>) -> Chunk {
-        Chunk { text, map: OffsetMap::Approx { region } }
+        Chunk {
+            text,
+            map: OffsetMap::Approx { region },
+        }
     }
 
     /// Map a byte range of the chunk text to a byte range of the file.
     pub fn map_range(&self, r: Range<usize>, file: &str) -> Range<usize> {
-        let r = r.start.min(self.text.len())..r.end.min(self.text.len()).max(r.start.min(self.text.len()));
+        let r = r.start.min(self.text.len())
+            ..r.end.min(self.text.len()).max(r.start.min(self.text.len()));
         match &self.map {
             OffsetMap::Exact(offs) => {
                 let start = offs[r.start];
-                let end = if r.end > r.start { offs[r.end - 1] + 1 } else { start };
+                let end = if r.end > r.start {
+                    offs[r.end - 1] + 1
+                } else {
+                    start
+                };
                 // The last byte of a multi-byte char maps to its own file byte,
                 // so `+ 1` lands on the end of the char.
                 start..end.max(start)
@@ -86,11 +100,15 @@ impl ChunkBuilder {
     /// Append a char that stands for the file bytes at `file_at`.
     pub fn push_char(&mut self, c: char, file_at: usize) {
         self.text.push(c);
-        self.offsets.extend(std::iter::repeat_n(file_at, c.len_utf8()));
+        self.offsets
+            .extend(std::iter::repeat_n(file_at, c.len_utf8()));
     }
 
     pub fn finish(mut self, file_end: usize) -> Chunk {
         self.offsets.push(file_end);
-        Chunk { text: self.text, map: OffsetMap::Exact(self.offsets) }
+        Chunk {
+            text: self.text,
+            map: OffsetMap::Exact(self.offsets),
+        }
     }
 }

@@ -39,7 +39,8 @@ impl Dir {
             match c {
                 Component::Normal(n) => out.push(n),
                 Component::ParentDir => {
-                    let last_is_normal = matches!(out.components().next_back(), Some(Component::Normal(_)));
+                    let last_is_normal =
+                        matches!(out.components().next_back(), Some(Component::Normal(_)));
                     if last_is_normal {
                         out.pop();
                     } else if !abs {
@@ -49,12 +50,19 @@ impl Dir {
                 _ => {}
             }
         }
-        if abs { Dir::Abs(out) } else { Dir::Rel(out) }
+        if abs {
+            Dir::Abs(out)
+        } else {
+            Dir::Rel(out)
+        }
     }
 
     fn to_working_dir(&self, base: DirBase) -> WorkingDir {
         match self {
-            Dir::Rel(p) => WorkingDir::Known { base, path: p.clone() },
+            Dir::Rel(p) => WorkingDir::Known {
+                base,
+                path: p.clone(),
+            },
             Dir::Abs(p) => WorkingDir::Absolute(p.clone()),
             Dir::Dynamic => WorkingDir::Dynamic,
         }
@@ -74,8 +82,18 @@ pub(crate) struct Session<'f> {
 /// Flags of `terraform init` that take a value (Terraform's
 /// `internal/command/arguments/init.go` `ParseInit` and `extendedFlagSet`).
 const VALUE_FLAGS: &[&str] = &[
-    "backend-config", "from-module", "lock-timeout", "lockfile", "test-directory", "plugin-dir",
-    "target", "var", "var-file", "state", "state-out", "backup",
+    "backend-config",
+    "from-module",
+    "lock-timeout",
+    "lockfile",
+    "test-directory",
+    "plugin-dir",
+    "target",
+    "var",
+    "var-file",
+    "state",
+    "state-out",
+    "backup",
 ];
 
 /// Words that may precede the command name without changing it.
@@ -84,17 +102,32 @@ const PREFIX_WORDS: &[&str] = &[
     "nohup", "sudo", "env",
 ];
 
-const SENSITIVE_KEYS: &[&str] = &["access_key", "secret_key", "token", "sse_customer_key", "credentials"];
+const SENSITIVE_KEYS: &[&str] = &[
+    "access_key",
+    "secret_key",
+    "token",
+    "sse_customer_key",
+    "credentials",
+];
 
 fn is_sensitive(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
     SENSITIVE_KEYS.contains(&k.as_str())
-        || ["secret", "password", "token", "sas_", "private"].iter().any(|p| k.contains(p))
+        || ["secret", "password", "token", "sas_", "private"]
+            .iter()
+            .any(|p| k.contains(p))
 }
 
 impl<'f> Session<'f> {
     pub fn new(file: &'f str, base: DirBase, dir: Dir, templates: bool) -> Self {
-        Session { file, base, dir, pushd: Vec::new(), templates, found: Vec::new() }
+        Session {
+            file,
+            base,
+            dir,
+            pushd: Vec::new(),
+            templates,
+            found: Vec::new(),
+        }
     }
 
     /// Run one chunk of shell text in this session.
@@ -103,7 +136,10 @@ impl<'f> Session<'f> {
         let mut subshells: Vec<Dir> = Vec::new();
         let mut words: Vec<Word> = Vec::new();
         let mut broken = false;
-        for t in tokens.into_iter().chain(std::iter::once(Token::Op(Op::Seq))) {
+        for t in tokens
+            .into_iter()
+            .chain(std::iter::once(Token::Op(Op::Seq)))
+        {
             match t {
                 Token::Word(w) => words.push(w),
                 Token::Broken => broken = true,
@@ -141,11 +177,15 @@ impl<'f> Session<'f> {
             let t = words[k].text();
             let assignment = !words[k].quoted
                 && t.split_once('=').is_some_and(|(n, _)| {
-                    !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                    !n.is_empty()
+                        && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
                         && !n.as_bytes()[0].is_ascii_digit()
                 });
             let after_prefix = k > 0 && matches!(words[k - 1].text().as_str(), "sudo" | "env");
-            if assignment || PREFIX_WORDS.contains(&t.as_str()) || (after_prefix && t.starts_with('-')) {
+            if assignment
+                || PREFIX_WORDS.contains(&t.as_str())
+                || (after_prefix && t.starts_with('-'))
+            {
                 k += 1;
             } else {
                 break;
@@ -161,7 +201,13 @@ impl<'f> Session<'f> {
                     .collect();
                 let new = match args.first() {
                     None => Dir::Dynamic, // `cd` alone: $HOME
-                    Some(w) if w.text() == "-" || !w.dyn_ranges.is_empty() || w.text().starts_with('~') => Dir::Dynamic,
+                    Some(w)
+                        if w.text() == "-"
+                            || !w.dyn_ranges.is_empty()
+                            || w.text().starts_with('~') =>
+                    {
+                        Dir::Dynamic
+                    }
                     Some(w) => self.dir.cd(&w.text()),
                 };
                 if name == "pushd" {
@@ -238,7 +284,12 @@ impl<'f> Session<'f> {
                 } else if let Some(v) = words.get(k + 1) {
                     let a = self.raw_span(chunk, w);
                     let b = self.raw_span(chunk, v);
-                    configs.push(self.value(v, 0..v.chars.len(), a.start.min(b.start)..a.end.max(b.end), chunk));
+                    configs.push(self.value(
+                        v,
+                        0..v.chars.len(),
+                        a.start.min(b.start)..a.end.max(b.end),
+                        chunk,
+                    ));
                     k += 1;
                 }
             } else if !has_eq && VALUE_FLAGS.contains(&fname) {
@@ -259,24 +310,41 @@ impl<'f> Session<'f> {
     }
 
     /// Classify the value held in chars `r` of `w` (`backendConfigOverrideBody`).
-    fn value(&self, w: &Word, r: std::ops::Range<usize>, span: std::ops::Range<usize>, chunk: &Chunk) -> BackendConfigArg {
+    fn value(
+        &self,
+        w: &Word,
+        r: std::ops::Range<usize>,
+        span: std::ops::Range<usize>,
+        chunk: &Chunk,
+    ) -> BackendConfigArg {
         let text = w.text_range(r.clone());
         let vspan = self.span(chunk, w, r.clone());
         if text.is_empty() {
-            return BackendConfigArg { span, value: BackendConfigValue::Empty { span: vspan } };
+            return BackendConfigArg {
+                span,
+                value: BackendConfigValue::Empty { span: vspan },
+            };
         }
         // First `=` that is literal text (not inside an expansion).
         let eq = (r.clone()).find(|&i| w.chars[i].c == '=' && !w.is_dynamic(&(i..i + 1)));
         let value = match eq {
-            None => BackendConfigValue::File { path: text, dynamic: w.is_dynamic(&r), span: vspan },
+            None => BackendConfigValue::File {
+                path: text,
+                dynamic: w.is_dynamic(&r),
+                span: vspan,
+            },
             Some(e) => {
                 let kr = r.start..e;
                 let vr = e + 1..r.end;
                 let key = w.text_range(kr.clone());
                 let value = if w.is_dynamic(&vr) {
-                    SettingValue::Dynamic { secret_ref: w.has_secret_ref(&vr) }
+                    SettingValue::Dynamic {
+                        secret_ref: w.has_secret_ref(&vr),
+                    }
                 } else if is_sensitive(&key) {
-                    SettingValue::Redacted { len: w.text_range(vr.clone()).len() }
+                    SettingValue::Redacted {
+                        len: w.text_range(vr.clone()).len(),
+                    }
                 } else {
                     SettingValue::Literal(w.text_range(vr.clone()))
                 };

@@ -16,12 +16,19 @@ pub(crate) fn extract(text: &str) -> Result<Vec<InitCommand>, ExtractError> {
     let mut found = Vec::new();
     for doc in parse(text)? {
         let wf_dir = working_dir(doc.path(&["defaults", "run", "working-directory"]));
-        let Some(jobs) = doc.get("jobs") else { continue };
+        let Some(jobs) = doc.get("jobs") else {
+            continue;
+        };
         for (_, job) in jobs.entries() {
-            let job_dir = working_dir(job.path(&["defaults", "run", "working-directory"])).or_else(|| wf_dir.clone());
-            let Some(Node::Seq(steps)) = job.get("steps") else { continue };
+            let job_dir = working_dir(job.path(&["defaults", "run", "working-directory"]))
+                .or_else(|| wf_dir.clone());
+            let Some(Node::Seq(steps)) = job.get("steps") else {
+                continue;
+            };
             for step in steps {
-                let Some(Node::Scalar { value, style, span }) = step.get("run") else { continue };
+                let Some(Node::Scalar { value, style, span }) = step.get("run") else {
+                    continue;
+                };
                 let dir = working_dir(step.get("working-directory"))
                     .or_else(|| job_dir.clone())
                     .unwrap_or(Dir::Rel(Default::default()));

@@ -11,7 +11,9 @@ use crate::input::init::{DirBase, ExtractError, InitCommand};
 /// one level as GitLab allows) in `s`.
 pub(crate) fn run_script(s: &mut Session, text: &str, node: Option<&Node>) {
     match node {
-        Some(Node::Scalar { value, style, span }) => s.run(&scalar_chunk(text, value, *style, span)),
+        Some(Node::Scalar { value, style, span }) => {
+            s.run(&scalar_chunk(text, value, *style, span))
+        }
         Some(Node::Seq(items)) => {
             for item in items {
                 match item {

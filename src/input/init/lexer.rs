@@ -36,11 +36,15 @@ impl Word {
         self.chars[r].iter().map(|c| c.c).collect()
     }
     pub fn is_dynamic(&self, r: &Range<usize>) -> bool {
-        self.dyn_ranges.iter().any(|(d, _)| d.start < r.end && r.start < d.end)
+        self.dyn_ranges
+            .iter()
+            .any(|(d, _)| d.start < r.end && r.start < d.end)
             || (r.is_empty() && self.dyn_ranges.iter().any(|(d, _)| d.start == r.start))
     }
     pub fn has_secret_ref(&self, r: &Range<usize>) -> bool {
-        self.dyn_ranges.iter().any(|(d, s)| *s && d.start < r.end && r.start < d.end)
+        self.dyn_ranges
+            .iter()
+            .any(|(d, s)| *s && d.start < r.end && r.start < d.end)
     }
     /// The whole word is a single expansion (`$TF`, `${TF}`, `$(TF)`, `${{ env.TF }}`).
     pub fn is_single_expansion(&self) -> bool {
@@ -60,7 +64,10 @@ impl Word {
             return start..start;
         }
         let last = self.chars[r.end - 1].off;
-        let len = chunk_text.get(last..).and_then(|s| s.chars().next()).map_or(1, char::len_utf8);
+        let len = chunk_text
+            .get(last..)
+            .and_then(|s| s.chars().next())
+            .map_or(1, char::len_utf8);
         start..last + len
     }
 }
@@ -94,7 +101,14 @@ pub(crate) struct Lexer<'a> {
 }
 
 pub(crate) fn tokenize(s: &str, templates: bool) -> Vec<Token> {
-    let mut lx = Lexer { s, b: s.as_bytes(), i: 0, templates, heredocs: Vec::new(), out: Vec::new() };
+    let mut lx = Lexer {
+        s,
+        b: s.as_bytes(),
+        i: 0,
+        templates,
+        heredocs: Vec::new(),
+        out: Vec::new(),
+    };
     lx.run();
     lx.out
 }
@@ -137,8 +151,16 @@ impl Lexer<'_> {
                         continue;
                     }
                     let two = self.at(self.i + 1);
-                    let op = if c == b'|' && two != b'|' { Op::Pipe } else { Op::Seq };
-                    self.i += if two == c || (c == b'|' && two == b'&') { 2 } else { 1 };
+                    let op = if c == b'|' && two != b'|' {
+                        Op::Pipe
+                    } else {
+                        Op::Seq
+                    };
+                    self.i += if two == c || (c == b'|' && two == b'&') {
+                        2
+                    } else {
+                        1
+                    };
                     self.out.push(Token::Op(op));
                 }
                 b'(' => {
@@ -203,11 +225,15 @@ impl Lexer<'_> {
         while matches!(self.at(self.i), b' ' | b'\t') {
             self.i += 1;
         }
-        if self.i >= self.b.len() || matches!(self.at(self.i), b'\n' | b';' | b'|' | b'&' | b'(' | b')') {
+        if self.i >= self.b.len()
+            || matches!(self.at(self.i), b'\n' | b';' | b'|' | b'&' | b'(' | b')')
+        {
             return;
         }
         match self.word() {
-            Ok(w) if op.starts_with("<<") && op != "<<<" => self.heredocs.push((w.text(), op == "<<-")),
+            Ok(w) if op.starts_with("<<") && op != "<<<" => {
+                self.heredocs.push((w.text(), op == "<<-"))
+            }
             Ok(_) => {}
             Err(()) => {
                 self.i = self.i.max(start + 1);
@@ -222,7 +248,9 @@ impl Lexer<'_> {
                 if self.i >= self.b.len() {
                     return;
                 }
-                let end = self.s[self.i..].find('\n').map_or(self.b.len(), |k| self.i + k);
+                let end = self.s[self.i..]
+                    .find('\n')
+                    .map_or(self.b.len(), |k| self.i + k);
                 let line = self.s[self.i..end].trim_end_matches('\r').trim_start();
                 self.i = (end + 1).min(self.b.len());
                 if line == delim {
@@ -235,11 +263,19 @@ impl Lexer<'_> {
     /// Read one word starting at `self.i`.
     fn word(&mut self) -> Result<Word, ()> {
         let start = self.i;
-        let mut w = Word { chars: Vec::new(), raw: start..start, dyn_ranges: Vec::new(), quoted: false, exact: true };
+        let mut w = Word {
+            chars: Vec::new(),
+            raw: start..start,
+            dyn_ranges: Vec::new(),
+            quoted: false,
+            exact: true,
+        };
         while self.i < self.b.len() {
             let c = self.b[self.i];
             match c {
-                b' ' | b'\t' | b'\r' | b'\n' | b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>' => break,
+                b' ' | b'\t' | b'\r' | b'\n' | b';' | b'&' | b'|' | b'(' | b')' | b'<' | b'>' => {
+                    break
+                }
                 b'\\' => {
                     w.quoted = true;
                     if self.at(self.i + 1) == b'\n' {
@@ -328,7 +364,13 @@ impl Lexer<'_> {
         match shlex::split(raw) {
             Some(v) if v.len() == 1 && v[0] == mine => {}
             Some(v) if v.len() == 1 => {
-                w.chars = v[0].chars().map(|c| WChar { c, off: w.raw.start }).collect();
+                w.chars = v[0]
+                    .chars()
+                    .map(|c| WChar {
+                        c,
+                        off: w.raw.start,
+                    })
+                    .collect();
                 w.exact = false;
             }
             _ => {}

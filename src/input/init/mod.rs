@@ -60,7 +60,14 @@ pub fn source_kind(path: &Path) -> Option<SourceKind> {
         _ => {}
     }
     let lower = name.to_ascii_lowercase();
-    if ["taskfile.yml", "taskfile.yaml", "taskfile.dist.yml", "taskfile.dist.yaml"].contains(&lower.as_str()) {
+    if [
+        "taskfile.yml",
+        "taskfile.yaml",
+        "taskfile.dist.yml",
+        "taskfile.dist.yaml",
+    ]
+    .contains(&lower.as_str())
+    {
         return Some(SourceKind::Taskfile);
     }
     match ext {
@@ -144,7 +151,13 @@ impl InitCommand {
     /// Terraform's special case: a single, empty `-backend-config=""`
     /// explicitly removes every override (`backendConfigOverrideBody`).
     pub fn clears_overrides(&self) -> bool {
-        matches!(self.backend_configs.as_slice(), [BackendConfigArg { value: BackendConfigValue::Empty { .. }, .. }])
+        matches!(
+            self.backend_configs.as_slice(),
+            [BackendConfigArg {
+                value: BackendConfigValue::Empty { .. },
+                ..
+            }]
+        )
     }
 }
 
@@ -161,7 +174,11 @@ pub struct BackendConfigArg {
 pub enum BackendConfigValue {
     /// No `=` in the value: a file of backend arguments. A dynamic value with
     /// no literal `=` is assumed to be a file (Terraform decides at run time).
-    File { path: String, dynamic: bool, span: Range<usize> },
+    File {
+        path: String,
+        dynamic: bool,
+        span: Range<usize>,
+    },
     /// `KEY=VALUE`, split at the first `=`.
     Setting {
         key: String,

@@ -14,8 +14,13 @@ use std::sync::Arc;
 use globset::{Glob, GlobSetBuilder};
 use walkdir::WalkDir;
 
-use super::{extract, BackendConfigValue, DirBase, InitCommand, SettingValue, SourceKind, WorkingDir};
-use crate::input::discover::{classify, display_path, walks_into_hidden, Classified, Discovery, InitSourceEntry, Walker};
+use super::{
+    extract, BackendConfigArg, BackendConfigValue, DirBase, InitCommand, SettingValue, SourceKind,
+    WorkingDir,
+};
+use crate::input::discover::{
+    classify, display_path, walks_into_hidden, Classified, Discovery, InitSourceEntry, Walker,
+};
 use crate::input::read::read_limited;
 
 /// A file that holds init commands pairing a module being linted.
@@ -96,7 +101,9 @@ impl Pairings {
         for p in &self.pairings {
             for item in &p.items {
                 if let Item::File { path, .. } = item {
-                    out.entry(path.clone()).or_default().insert(p.module.clone());
+                    out.entry(path.clone())
+                        .or_default()
+                        .insert(p.module.clone());
                 }
             }
         }
@@ -106,7 +113,7 @@ impl Pairings {
 
 /// Finds the init commands that pair the discovered modules, and brings in the module of any
 /// discovered partial file that a command passes to a module not named.
-pub fn pair(walker: &Walker, found: &mut Discovery, explicit: &[ExplicitPair]) {
+pub fn pair(walker: &Walker, found: &mut Discovery, explicit: &[ExplicitPair], prefilter: bool) {
     let mut roots: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
     let mut by_root: BTreeSet<PathBuf> = BTreeSet::new();
     for (key, from) in &found.found_from {
@@ -122,7 +129,12 @@ pub fn pair(walker: &Walker, found: &mut Discovery, explicit: &[ExplicitPair]) {
     }
     for root in &by_root {
         if found.walked.iter().any(|w| root.starts_with(w)) {
-            entries.extend(walked_sources.iter().filter(|(p, _)| p.starts_with(root)).cloned());
+            entries.extend(
+                walked_sources
+                    .iter()
+                    .filter(|(p, _)| p.starts_with(root))
+                    .cloned(),
+            );
         } else {
             entries.extend(scan(walker, root));
         }
@@ -134,7 +146,7 @@ pub fn pair(walker: &Walker, found: &mut Discovery, explicit: &[ExplicitPair]) {
             .and_then(|d| repo_root(d, &mut roots))
             .or_else(|| by_root.iter().find(|r| path.starts_with(r)).cloned());
         let Some(root) = root else { continue };
-        read_source(&path, kind, &root, walker.cwd, &mut out);
+        read_source(&path, kind, &root, walker.cwd, prefilter, &mut out);
     }
     for pair in explicit {
         explicit_pairings(pair, &mut out);
@@ -148,7 +160,11 @@ pub fn pair(walker: &Walker, found: &mut Discovery, explicit: &[ExplicitPair]) {
     }
     // A named partial whose module was not named: bring the module in.
     let claimed = out.claimed();
-    let named: HashSet<PathBuf> = found.modules.values().flat_map(|m| m.files.keys().cloned()).collect();
+    let named: HashSet<PathBuf> = found
+        .modules
+        .values()
+        .flat_map(|m| m.files.keys().cloned())
+        .collect();
     for (file, modules) in &claimed {
         if !named.contains(file) {
             continue;
@@ -161,7 +177,9 @@ pub fn pair(walker: &Walker, found: &mut Discovery, explicit: &[ExplicitPair]) {
     }
     // A partial file passed to other modules is theirs, not its own directory's.
     for (key, module) in found.modules.iter_mut() {
-        module.files.retain(|file, _| claimed.get(file).is_none_or(|m| m.contains(key)));
+        module
+            .files
+            .retain(|file, _| claimed.get(file).is_none_or(|m| m.contains(key)));
     }
     found.modules.retain(|_, m| !m.files.is_empty());
     let out = Arc::new(out);
@@ -237,13 +255,23 @@ fn scan(walker: &Walker, root: &Path) -> Vec<(PathBuf, SourceKind)> {
 /// Reads one init source (only when its bytes hold `init` and `backend-config`) and records
 /// the pairings of its commands. A file that cannot be read, is not UTF-8 or does not parse
 /// pairs nothing and reports nothing.
-fn read_source(path: &Path, kind: SourceKind, root: &Path, cwd: &Path, out: &mut Pairings) {
-    let Ok(bytes) = read_limited(path) else { return };
-    if !super::might_contain_init(&bytes) {
+fn read_source(
+    path: &Path,
+    kind: SourceKind,
+    root: &Path,
+    cwd: &Path,
+    prefilter: bool,
+    out: &mut Pairings,
+) {
+    let Ok(bytes) = read_limited(path) else {
+        return;
+    };
+    if prefilter && !super::might_contain_init(&bytes) {
         return;
     }
-    let Ok(text) = String::from_utf8(bytes) else { return };
-    let Ok(commands) = extract(kind, &text) else { return };
+    let Ok(text) = String::from_utf8(bytes) else {
+        return;
+    };
     let dir = path.parent().unwrap_or(root);
     // A workflow runs in the checkout of the repository whose `.github` holds it; GitLab CI in
     // the repository whose root holds `.gitlab-ci.yml`.
@@ -252,28 +280,90 @@ fn read_source(path: &Path, kind: SourceKind, root: &Path, cwd: &Path, out: &mut
         SourceKind::GitlabCi => dir,
         _ => root,
     };
+    let display = display_path(cwd, path);
+    add_source(
+        path.to_path_buf(),
+        display,
+        kind,
+        text,
+        out,
+        |command, index| resolve(command, dir, checkout, index),
+    );
+}
+
+/// Extracts the commands of one source and records those `pair` pairs. A file that does not
+/// parse (invalid YAML) pairs nothing and reports nothing: it is no Terraform configuration,
+/// and CI rejects it on its own.
+fn add_source(
+    path: PathBuf,
+    display: String,
+    kind: SourceKind,
+    text: String,
+    out: &mut Pairings,
+    pair: impl Fn(&InitCommand, usize) -> Option<Pairing>,
+) {
+    let Ok(commands) = extract(kind, &text) else {
+        return;
+    };
     let index = out.sources.len();
     let mut used = false;
     let mut secrets = Vec::new();
     for command in &commands {
         for arg in &command.backend_configs {
-            if let BackendConfigValue::Setting { value: SettingValue::Redacted { .. }, value_span, .. } = &arg.value {
+            if let BackendConfigValue::Setting {
+                value: SettingValue::Redacted { .. },
+                value_span,
+                ..
+            } = &arg.value
+            {
                 secrets.push(value_span.clone());
             }
         }
-        if let Some(pairing) = resolve(command, dir, checkout, index) {
+        // A command that passes nothing leaves the block alone: no pairing (and so a file
+        // without `backend-config` in it, which the prefilter skips, pairs nothing either).
+        if command.backend_configs.is_empty() {
+            continue;
+        }
+        if let Some(pairing) = pair(command, index) {
             out.pairings.push(pairing);
             used = true;
         }
     }
     if used {
         out.sources.push(Source {
-            path: path.to_path_buf(),
-            display: display_path(cwd, path),
+            path,
+            display,
             text: Arc::from(text),
             secrets,
         });
     }
+}
+
+/// Pairs every init command of one file's text with `module`, without the file system: every
+/// file argument is unknown. For the fuzz target and editors.
+pub fn pair_text(
+    module: &Path,
+    path: PathBuf,
+    display: String,
+    kind: SourceKind,
+    text: String,
+) -> Pairings {
+    let mut out = Pairings::default();
+    add_source(path, display, kind, text, &mut out, |command, source| {
+        let items = command
+            .backend_configs
+            .iter()
+            .filter(|_| !command.clears_overrides())
+            .map(|arg| item(arg, None))
+            .collect();
+        Some(Pairing {
+            module: module.to_path_buf(),
+            source: Some(source),
+            span: command.span.clone(),
+            items,
+        })
+    });
+    out
 }
 
 /// `base` joined with `rel`, `..` and `.` resolved lexically.
@@ -296,7 +386,9 @@ fn join(base: &Path, rel: &Path) -> PathBuf {
 /// when its directory is unknown or resolves to nothing. `dir` is the directory holding the
 /// command's file, `root` the repository root (for CI files: their checkout).
 fn resolve(command: &InitCommand, dir: &Path, root: &Path, source: usize) -> Option<Pairing> {
-    let WorkingDir::Known { base, path } = &command.working_dir else { return None };
+    let WorkingDir::Known { base, path } = &command.working_dir else {
+        return None;
+    };
     let bases: Vec<&Path> = match base {
         DirBase::RepoRoot => vec![root],
         DirBase::FileDir => vec![dir],
@@ -315,7 +407,9 @@ fn resolve(command: &InitCommand, dir: &Path, root: &Path, source: usize) -> Opt
         if let Some(c) = &chdir {
             module = join(&module, c);
         }
-        let Ok(module) = std::fs::canonicalize(&module) else { continue };
+        let Ok(module) = std::fs::canonicalize(&module) else {
+            continue;
+        };
         if !module.is_dir() {
             continue;
         }
@@ -329,36 +423,72 @@ fn resolve(command: &InitCommand, dir: &Path, root: &Path, source: usize) -> Opt
         }
     }
     let (_, module) = best?;
-    let mut items = Vec::new();
-    if !command.clears_overrides() {
-        for arg in &command.backend_configs {
-            let span = arg.span.clone();
-            items.push(match &arg.value {
-                BackendConfigValue::File { dynamic: true, .. } => Item::Unknown { arg: span },
-                BackendConfigValue::File { path, .. } => {
-                    match std::fs::canonicalize(join(&module, Path::new(path))) {
-                        Ok(p) if p.is_file() => Item::File { path: p, display: String::new(), arg: span },
-                        _ => Item::Missing { written: path.clone(), arg: span },
-                    }
-                }
-                BackendConfigValue::Empty { .. } => Item::Missing { written: String::new(), arg: span },
-                BackendConfigValue::Setting { key_dynamic: true, .. } => Item::Unknown { arg: span },
-                BackendConfigValue::Setting { key, key_span, value, value_span, .. } => Item::Setting {
-                    key: key.clone(),
-                    key_span: key_span.clone(),
-                    value: value.clone(),
-                    value_span: value_span.clone(),
+    let items = if command.clears_overrides() {
+        Vec::new()
+    } else {
+        command
+            .backend_configs
+            .iter()
+            .map(|arg| item(arg, Some(&module)))
+            .collect()
+    };
+    Some(Pairing {
+        module,
+        source: Some(source),
+        span: command.span.clone(),
+        items,
+    })
+}
+
+/// One argument, its file path resolved from `module` (unknown without it).
+fn item(arg: &BackendConfigArg, module: Option<&Path>) -> Item {
+    let span = arg.span.clone();
+    match &arg.value {
+        BackendConfigValue::File { dynamic: true, .. } => Item::Unknown { arg: span },
+        BackendConfigValue::File { path, .. } => {
+            let Some(module) = module else {
+                return Item::Unknown { arg: span };
+            };
+            match std::fs::canonicalize(join(module, Path::new(path))) {
+                Ok(p) if p.is_file() => Item::File {
+                    path: p,
+                    display: String::new(),
                     arg: span,
                 },
-            });
+                _ => Item::Missing {
+                    written: path.clone(),
+                    arg: span,
+                },
+            }
         }
+        BackendConfigValue::Empty { .. } => Item::Missing {
+            written: String::new(),
+            arg: span,
+        },
+        BackendConfigValue::Setting {
+            key_dynamic: true, ..
+        } => Item::Unknown { arg: span },
+        BackendConfigValue::Setting {
+            key,
+            key_span,
+            value,
+            value_span,
+            ..
+        } => Item::Setting {
+            key: key.clone(),
+            key_span: key_span.clone(),
+            value: value.clone(),
+            value_span: value_span.clone(),
+            arg: span,
+        },
     }
-    Some(Pairing { module, source: Some(source), span: command.span.clone(), items })
 }
 
 /// One pairing per file matched by the globs of a `tfblint.toml` pairing.
 fn explicit_pairings(pair: &ExplicitPair, out: &mut Pairings) {
-    let Ok(module) = std::fs::canonicalize(&pair.module) else { return };
+    let Ok(module) = std::fs::canonicalize(&pair.module) else {
+        return;
+    };
     let mut builder = GlobSetBuilder::new();
     for p in &pair.patterns {
         if let Ok(g) = Glob::new(p) {
@@ -370,23 +500,48 @@ fn explicit_pairings(pair: &ExplicitPair, out: &mut Pairings) {
         // Walk only below the literal part of the pattern.
         let literal: PathBuf = Path::new(pattern)
             .components()
-            .take_while(|c| !c.as_os_str().to_string_lossy().contains(['*', '?', '[', '{']))
+            .take_while(|c| {
+                !c.as_os_str()
+                    .to_string_lossy()
+                    .contains(['*', '?', '[', '{'])
+            })
             .collect();
         let start = pair.base.join(&literal);
-        for entry in WalkDir::new(&start).follow_links(false).sort_by_file_name().into_iter().flatten() {
+        for entry in WalkDir::new(&start)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
             if !entry.file_type().is_file() {
                 continue;
             }
-            let rel = entry.path().strip_prefix(&pair.base).unwrap_or(entry.path());
+            let rel = entry
+                .path()
+                .strip_prefix(&pair.base)
+                .unwrap_or(entry.path());
             if !set.is_match(rel) {
                 continue;
             }
-            let Some(path) = canonical_file(entry.path()) else { continue };
+            let Some(path) = canonical_file(entry.path()) else {
+                continue;
+            };
             let already = out.pairings.iter().any(|p| {
-                p.module == module && p.source.is_none() && matches!(p.items.as_slice(), [Item::File { path: q, .. }] if *q == path)
+                p.module == module
+                    && p.source.is_none()
+                    && matches!(p.items.as_slice(), [Item::File { path: q, .. }] if *q == path)
             });
             if !already {
-                out.pairings.push(Pairing { module: module.clone(), source: None, span: 0..0, items: vec![Item::File { path, display: String::new(), arg: 0..0 }] });
+                out.pairings.push(Pairing {
+                    module: module.clone(),
+                    source: None,
+                    span: 0..0,
+                    items: vec![Item::File {
+                        path,
+                        display: String::new(),
+                        arg: 0..0,
+                    }],
+                });
             }
         }
     }

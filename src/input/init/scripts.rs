@@ -23,14 +23,22 @@ fn continues(line: &str) -> bool {
 
 /// Whole-file shell script: one session, run from an unknown directory.
 pub(crate) fn shell(text: &str) -> Vec<InitCommand> {
-    let mut s = Session::new(text, DirBase::Invocation, Dir::Rel(Default::default()), false);
+    let mut s = Session::new(
+        text,
+        DirBase::Invocation,
+        Dir::Rel(Default::default()),
+        false,
+    );
     s.run(&Chunk::verbatim(text, 0));
     s.found
 }
 
 /// Strip make/just recipe line prefixes (`@`, `-`, `+`) and blanks.
 fn strip_prefixes(line: &str, chars: &[char]) -> usize {
-    line.len() - line.trim_start_matches(|c: char| chars.contains(&c) || c == ' ' || c == '\t').len()
+    line.len()
+        - line
+            .trim_start_matches(|c: char| chars.contains(&c) || c == ' ' || c == '\t')
+            .len()
 }
 
 /// Chunk for file range `start..end`, turning make's `$$` into `$`.
@@ -48,7 +56,9 @@ fn make_chunk(text: &str, start: usize, end: usize) -> Chunk {
 }
 
 fn is_make_assignment(line: &str) -> bool {
-    let Some(eq) = line.find('=') else { return false };
+    let Some(eq) = line.find('=') else {
+        return false;
+    };
     let colon = line.find(':');
     // `A := b`, `A ::= b` and `A = b` are assignments; `t: A=b` is a
     // target-specific variable, which we treat as a rule line.
@@ -116,7 +126,10 @@ pub(crate) fn makefile(text: &str) -> Vec<InitCommand> {
 
 fn is_just_header(line: &str) -> bool {
     let l = line.strip_prefix('@').unwrap_or(line);
-    let name_len = l.bytes().take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-').count();
+    let name_len = l
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+        .count();
     if name_len == 0 || !l.as_bytes()[0].is_ascii_alphabetic() && l.as_bytes()[0] != b'_' {
         return false;
     }
@@ -149,7 +162,11 @@ pub(crate) fn justfile(text: &str) -> Vec<InitCommand> {
             i += 1;
             continue;
         }
-        let base = if no_cd { DirBase::Invocation } else { DirBase::FileDir };
+        let base = if no_cd {
+            DirBase::Invocation
+        } else {
+            DirBase::FileDir
+        };
         no_cd = false;
         i += 1;
         let body_start = i;
@@ -157,7 +174,10 @@ pub(crate) fn justfile(text: &str) -> Vec<InitCommand> {
             i += 1;
         }
         let body = &ls[body_start..i];
-        let shebang = body.iter().find(|(_, l)| !l.trim().is_empty()).is_some_and(|(_, l)| l.trim_start().starts_with("#!"));
+        let shebang = body
+            .iter()
+            .find(|(_, l)| !l.trim().is_empty())
+            .is_some_and(|(_, l)| l.trim_start().starts_with("#!"));
         let mut session = Session::new(text, base, Dir::Rel(Default::default()), true);
         let mut k = 0;
         while k < body.len() {
@@ -167,7 +187,12 @@ pub(crate) fn justfile(text: &str) -> Vec<InitCommand> {
                 last += 1;
             }
             let end = body[last].0 + body[last].1.len();
-            let start = off + if shebang { 0 } else { strip_prefixes(line, &['@', '-']) };
+            let start = off
+                + if shebang {
+                    0
+                } else {
+                    strip_prefixes(line, &['@', '-'])
+                };
             if start < end {
                 session.run(&Chunk::verbatim(&text[start..end], start));
             }

@@ -10,7 +10,9 @@ use crate::input::init::{DirBase, ExtractError, InitCommand};
 pub(crate) fn extract(text: &str) -> Result<Vec<InitCommand>, ExtractError> {
     let mut found = Vec::new();
     for doc in parse(text)? {
-        let Some(tasks) = doc.get("tasks") else { continue };
+        let Some(tasks) = doc.get("tasks") else {
+            continue;
+        };
         for (_, task) in tasks.entries() {
             let dir = match task.get("dir").and_then(Node::as_str) {
                 Some(d) => Dir::from_config(d, d.contains("{{") || d.contains('$')),

@@ -14,7 +14,11 @@ const MAX_ALIAS_NODES: usize = 100_000;
 
 #[derive(Debug, Clone)]
 pub(crate) enum Node {
-    Scalar { value: String, style: ScalarStyle, span: Range<usize> },
+    Scalar {
+        value: String,
+        style: ScalarStyle,
+        span: Range<usize>,
+    },
     Seq(Vec<Node>),
     Map(Vec<(Node, Node)>),
     Null,
@@ -23,7 +27,10 @@ pub(crate) enum Node {
 impl Node {
     pub fn get(&self, key: &str) -> Option<&Node> {
         match self {
-            Node::Map(m) => m.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(_, v)| v),
+            Node::Map(m) => m
+                .iter()
+                .find(|(k, _)| k.as_str() == Some(key))
+                .map(|(_, v)| v),
             _ => None,
         }
     }
@@ -67,7 +74,10 @@ impl Offsets {
     fn byte(&self, char_index: usize) -> usize {
         match &self.0 {
             None => char_index,
-            Some(v) => v.get(char_index).copied().unwrap_or_else(|| *v.last().unwrap_or(&0)),
+            Some(v) => v
+                .get(char_index)
+                .copied()
+                .unwrap_or_else(|| *v.last().unwrap_or(&0)),
         }
     }
 }
@@ -90,7 +100,10 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Node>, ExtractError> {
     while let Some(ev) = parser.next_event() {
         let (ev, span) = ev.map_err(|e| {
             let at = offs.byte(e.marker().index());
-            ExtractError { message: format!("invalid YAML: {}", e.info()), span: Some(at..at) }
+            ExtractError {
+                message: format!("invalid YAML: {}", e.info()),
+                span: Some(at..at),
+            }
         })?;
         // Frames at index MAX_DEPTH and deeper are `Skipped`.
         let skipping = stack.len() > MAX_DEPTH;
@@ -116,7 +129,15 @@ pub(crate) fn parse(text: &str) -> Result<Vec<Node>, ExtractError> {
                     continue;
                 }
                 let span = offs.byte(span.start.index())..offs.byte(span.end.index());
-                anchored(&mut anchors, anchor, Node::Scalar { value: value.into_owned(), style, span })
+                anchored(
+                    &mut anchors,
+                    anchor,
+                    Node::Scalar {
+                        value: value.into_owned(),
+                        style,
+                        span,
+                    },
+                )
             }
             Event::Alias(id) => {
                 let n = anchors.get(&id).cloned().unwrap_or(Node::Null);
@@ -155,7 +176,12 @@ fn anchored(anchors: &mut HashMap<usize, Node>, id: usize, n: Node) -> Node {
 }
 
 /// Shell text of a scalar, mapped back to the file as exactly as its style allows.
-pub(crate) fn scalar_chunk(text: &str, value: &str, style: ScalarStyle, span: &Range<usize>) -> Chunk {
+pub(crate) fn scalar_chunk(
+    text: &str,
+    value: &str,
+    style: ScalarStyle,
+    span: &Range<usize>,
+) -> Chunk {
     let src = text.get(span.clone()).unwrap_or("");
     match style {
         ScalarStyle::Plain if src == value => return Chunk::verbatim(value, span.start),
@@ -188,14 +214,18 @@ fn literal_chunk(text: &str, value: &str, start: usize) -> Option<Chunk> {
             return None;
         }
         let line_end = text[cursor..].find('\n').map_or(text.len(), |k| cursor + k);
-        let sline = text[cursor..line_end].strip_suffix('\r').unwrap_or(&text[cursor..line_end]);
+        let sline = text[cursor..line_end]
+            .strip_suffix('\r')
+            .unwrap_or(&text[cursor..line_end]);
         if content.is_empty() {
             if !sline.trim().is_empty() {
                 return None;
             }
         } else {
             let indent = sline.len().checked_sub(content.len())?;
-            if !sline.ends_with(content) || !sline[..indent].bytes().all(|c| c == b' ' || c == b'\t') {
+            if !sline.ends_with(content)
+                || !sline[..indent].bytes().all(|c| c == b' ' || c == b'\t')
+            {
                 return None;
             }
             b.push_verbatim(content, cursor + indent);

@@ -1,4 +1,3 @@
-
 pub use crate::input::init::*;
 use std::ops::Range;
 use std::path::PathBuf;
@@ -24,7 +23,11 @@ pub fn args(src: &str, c: &InitCommand) -> Vec<String> {
 
 pub fn file(src: &str, a: &BackendConfigArg) -> (String, bool, String) {
     match &a.value {
-        BackendConfigValue::File { path, dynamic, span } => (path.clone(), *dynamic, at(src, span)),
+        BackendConfigValue::File {
+            path,
+            dynamic,
+            span,
+        } => (path.clone(), *dynamic, at(src, span)),
         v => panic!("not a file: {v:?}"),
     }
 }
@@ -32,9 +35,18 @@ pub fn file(src: &str, a: &BackendConfigArg) -> (String, bool, String) {
 /// (key, key text in file, value, value text in file)
 pub fn setting(src: &str, a: &BackendConfigArg) -> (String, String, SettingValue, String) {
     match &a.value {
-        BackendConfigValue::Setting { key, key_span, value, value_span, .. } => {
-            (key.clone(), at(src, key_span), value.clone(), at(src, value_span))
-        }
+        BackendConfigValue::Setting {
+            key,
+            key_span,
+            value,
+            value_span,
+            ..
+        } => (
+            key.clone(),
+            at(src, key_span),
+            value.clone(),
+            at(src, value_span),
+        ),
         v => panic!("not a setting: {v:?}"),
     }
 }
@@ -44,5 +56,8 @@ pub fn lit(s: &str) -> SettingValue {
 }
 
 pub fn known(base: DirBase, p: &str) -> WorkingDir {
-    WorkingDir::Known { base, path: PathBuf::from(p) }
+    WorkingDir::Known {
+        base,
+        path: PathBuf::from(p),
+    }
 }

@@ -1,4 +1,3 @@
-
 use super::common::*;
 
 const GH: SourceKind = SourceKind::GithubWorkflow;
@@ -37,7 +36,10 @@ jobs:
     assert_eq!(c.working_dir, known(DirBase::RepoRoot, "envs/prod"));
     assert_eq!(
         args(src, c),
-        ["-backend-config=\"access_key=${{ secrets.SPACES_KEY }}\"", "-backend-config=prod.s3.tfbackend"]
+        [
+            "-backend-config=\"access_key=${{ secrets.SPACES_KEY }}\"",
+            "-backend-config=prod.s3.tfbackend"
+        ]
     );
     let (k, kt, val, vt) = setting(src, &c.backend_configs[0]);
     assert_eq!((k.as_str(), kt.as_str()), ("access_key", "access_key"));
@@ -72,7 +74,14 @@ fn env_expression_binary_and_dynamic_working_dir() {
     assert_eq!(at(src, &c.binary_span), "${{ env.TF }}");
     assert_eq!(c.working_dir, WorkingDir::Dynamic);
     assert!(c.chdir.as_ref().unwrap().dynamic);
-    assert_eq!(file(src, &c.backend_configs[0]), ("${{ env.BACKEND }}".into(), true, "${{ env.BACKEND }}".into()));
+    assert_eq!(
+        file(src, &c.backend_configs[0]),
+        (
+            "${{ env.BACKEND }}".into(),
+            true,
+            "${{ env.BACKEND }}".into()
+        )
+    );
 }
 
 #[test]
@@ -90,14 +99,21 @@ fn quoted_scalars_exact_when_possible() {
 fn folded_scalar_located_by_text() {
     let src = "jobs:\n  j:\n    steps:\n      - run: >\n          terraform init\n          -backend-config=one.hcl\n          -backend-config=two.hcl\n";
     let c = one(GH, src);
-    assert_eq!(args(src, &c), ["-backend-config=one.hcl", "-backend-config=two.hcl"]);
+    assert_eq!(
+        args(src, &c),
+        ["-backend-config=one.hcl", "-backend-config=two.hcl"]
+    );
     assert_eq!(at(src, &c.binary_span), "terraform");
-    assert_eq!(at(src, &c.span), "terraform init\n          -backend-config=one.hcl\n          -backend-config=two.hcl");
+    assert_eq!(
+        at(src, &c.span),
+        "terraform init\n          -backend-config=one.hcl\n          -backend-config=two.hcl"
+    );
 }
 
 #[test]
 fn plain_multiline_scalar() {
-    let src = "jobs:\n  j:\n    steps:\n      - run: terraform init\n          -backend-config=p.hcl\n";
+    let src =
+        "jobs:\n  j:\n    steps:\n      - run: terraform init\n          -backend-config=p.hcl\n";
     let c = one(GH, src);
     assert_eq!(args(src, &c), ["-backend-config=p.hcl"]);
 }
@@ -143,13 +159,25 @@ fn unicode_before_run() {
 fn unquoted_expression_with_spaces_is_one_word() {
     let src = "jobs:\n  j:\n    steps:\n      - run: terraform init -backend-config=bucket=${{ secrets.BUCKET }} -backend-config=k.hcl\n";
     let c = one(GH, src);
-    assert_eq!(args(src, &c), ["-backend-config=bucket=${{ secrets.BUCKET }}", "-backend-config=k.hcl"]);
-    assert_eq!(setting(src, &c.backend_configs[0]).2, SettingValue::Dynamic { secret_ref: true });
+    assert_eq!(
+        args(src, &c),
+        [
+            "-backend-config=bucket=${{ secrets.BUCKET }}",
+            "-backend-config=k.hcl"
+        ]
+    );
+    assert_eq!(
+        setting(src, &c.backend_configs[0]).2,
+        SettingValue::Dynamic { secret_ref: true }
+    );
 }
 
 #[test]
 fn expression_in_single_quotes_is_still_dynamic() {
     let src = "jobs:\n  j:\n    steps:\n      - run: terraform init -backend-config='secret_key=${{ secrets.S }}'\n";
     let c = one(GH, src);
-    assert_eq!(setting(src, &c.backend_configs[0]).2, SettingValue::Dynamic { secret_ref: true });
+    assert_eq!(
+        setting(src, &c.backend_configs[0]).2,
+        SettingValue::Dynamic { secret_ref: true }
+    );
 }

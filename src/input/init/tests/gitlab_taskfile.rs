@@ -1,4 +1,3 @@
-
 use super::common::*;
 
 #[test]
@@ -24,8 +23,17 @@ single:
     let v = all(SourceKind::GitlabCi, src);
     assert_eq!(v.len(), 3);
     assert_eq!(v[0].working_dir, known(DirBase::RepoRoot, "infra/prod"));
-    assert_eq!(args(src, &v[0]), ["-backend-config=\"bucket=${BUCKET}\"", "-backend-config=prod.hcl"]);
-    assert_eq!(setting(src, &v[0].backend_configs[0]).2, SettingValue::Dynamic { secret_ref: false });
+    assert_eq!(
+        args(src, &v[0]),
+        [
+            "-backend-config=\"bucket=${BUCKET}\"",
+            "-backend-config=prod.hcl"
+        ]
+    );
+    assert_eq!(
+        setting(src, &v[0].backend_configs[0]).2,
+        SettingValue::Dynamic { secret_ref: false }
+    );
     // after_script runs in a fresh shell.
     assert_eq!(v[1].working_dir, known(DirBase::RepoRoot, ""));
     assert_eq!(v[2].engine, Engine::Tofu);
@@ -35,11 +43,15 @@ single:
 fn gitlab_anchors_and_nested_lists() {
     let src = ".init: &init\n  - terraform init -backend-config=shared.hcl\njob:\n  script:\n    - *init\n    - [echo a, terraform init -backend-config=nested.hcl]\n";
     let v = all(SourceKind::GitlabCi, src);
-    let files: Vec<String> = v.iter().map(|c| file(src, &c.backend_configs[0]).2).collect();
+    let files: Vec<String> = v
+        .iter()
+        .map(|c| file(src, &c.backend_configs[0]).2)
+        .collect();
     // An alias reports the command at its anchor's definition.
     assert_eq!(files, ["shared.hcl", "nested.hcl"]);
     assert_eq!(v[0].span.start, src.find("terraform").unwrap());
-    let src2 = ".t:\n  script: &s\n    - terraform init -backend-config=shared.hcl\njob:\n  script: *s\n";
+    let src2 =
+        ".t:\n  script: &s\n    - terraform init -backend-config=shared.hcl\njob:\n  script: *s\n";
     // Read from `.t` and through the alias in `job`: deduplicated.
     assert_eq!(all(SourceKind::GitlabCi, src2).len(), 1);
 }
@@ -90,7 +102,11 @@ fn deep_nesting_and_alias_bombs_do_not_hurt() {
     let _ = extract(SourceKind::GitlabCi, &deep);
     let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
     for i in 0..12 {
-        let prev = if i == 0 { "a".to_string() } else { format!("b{}", i - 1) };
+        let prev = if i == 0 {
+            "a".to_string()
+        } else {
+            format!("b{}", i - 1)
+        };
         bomb.push_str(&format!("b{i}: &b{i} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]\n"));
     }
     let _ = extract(SourceKind::GitlabCi, &bomb);

@@ -1,4 +1,3 @@
-
 use super::common::*;
 
 const MK: SourceKind = SourceKind::Makefile;
@@ -12,13 +11,25 @@ fn makefile_recipes_variables_prefixes_continuations() {
     assert_eq!(v[0].engine, Engine::Dynamic);
     assert_eq!(at(src, &v[0].binary_span), "$(TERRAFORM)");
     assert_eq!(v[0].working_dir, known(DirBase::FileDir, ""));
-    assert_eq!(args(src, &v[0]), ["-backend-config=envs/$(ENV).tfbackend", "-backend-config=\"bucket=b\""]);
-    assert!(file(src, &v[0].backend_configs[0]).1, "make variable makes the path dynamic");
+    assert_eq!(
+        args(src, &v[0]),
+        [
+            "-backend-config=envs/$(ENV).tfbackend",
+            "-backend-config=\"bucket=b\""
+        ]
+    );
+    assert!(
+        file(src, &v[0].backend_configs[0]).1,
+        "make variable makes the path dynamic"
+    );
     assert_eq!(setting(src, &v[0].backend_configs[1]).3, "b");
     assert_eq!(at(src, &v[1].binary_span), "${TF}");
     assert_eq!(v[1].chdir.as_ref().unwrap().path, "stacks/a");
     // `$$` is a shell `$`: dynamic.
-    assert_eq!(setting(src, &v[2].backend_configs[0]).2, SettingValue::Dynamic { secret_ref: false });
+    assert_eq!(
+        setting(src, &v[2].backend_configs[0]).2,
+        SettingValue::Dynamic { secret_ref: false }
+    );
 }
 
 #[test]

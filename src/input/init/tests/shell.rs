@@ -1,4 +1,3 @@
-
 use super::common::*;
 
 const SH: SourceKind = SourceKind::Shell;
@@ -12,23 +11,45 @@ fn equals_forms_and_spans() {
     assert_eq!(at(src, &c.span), &src[..src.len() - 1]);
     assert_eq!(
         args(src, &c),
-        ["-backend-config=prod.tfbackend", "-backend-config=\"bucket=my-b\"", "--backend-config='key=a/b.tfstate'"]
+        [
+            "-backend-config=prod.tfbackend",
+            "-backend-config=\"bucket=my-b\"",
+            "--backend-config='key=a/b.tfstate'"
+        ]
     );
-    assert_eq!(file(src, &c.backend_configs[0]), ("prod.tfbackend".into(), false, "prod.tfbackend".into()));
-    assert_eq!(setting(src, &c.backend_configs[1]), ("bucket".into(), "bucket".into(), lit("my-b"), "my-b".into()));
+    assert_eq!(
+        file(src, &c.backend_configs[0]),
+        ("prod.tfbackend".into(), false, "prod.tfbackend".into())
+    );
+    assert_eq!(
+        setting(src, &c.backend_configs[1]),
+        ("bucket".into(), "bucket".into(), lit("my-b"), "my-b".into())
+    );
     assert_eq!(
         setting(src, &c.backend_configs[2]),
-        ("key".into(), "key".into(), lit("a/b.tfstate"), "a/b.tfstate".into())
+        (
+            "key".into(),
+            "key".into(),
+            lit("a/b.tfstate"),
+            "a/b.tfstate".into()
+        )
     );
     assert_eq!(c.working_dir, known(DirBase::Invocation, ""));
 }
 
 #[test]
 fn separate_value_argument() {
-    let src = "tofu init -backend-config backend.hcl --backend-config \"region=nyc3\" -input=false\n";
+    let src =
+        "tofu init -backend-config backend.hcl --backend-config \"region=nyc3\" -input=false\n";
     let c = one(SH, src);
     assert_eq!(c.engine, Engine::Tofu);
-    assert_eq!(args(src, &c), ["-backend-config backend.hcl", "--backend-config \"region=nyc3\""]);
+    assert_eq!(
+        args(src, &c),
+        [
+            "-backend-config backend.hcl",
+            "--backend-config \"region=nyc3\""
+        ]
+    );
     assert_eq!(file(src, &c.backend_configs[0]).2, "backend.hcl");
     assert_eq!(setting(src, &c.backend_configs[1]).3, "nyc3");
     assert_eq!(at(src, &c.span), &src[..src.len() - 1]);
@@ -36,7 +57,8 @@ fn separate_value_argument() {
 
 #[test]
 fn value_with_second_equals_splits_at_first() {
-    let src = "terraform init -backend-config=endpoints={s3=\"https://nyc3.digitaloceanspaces.com\"}";
+    let src =
+        "terraform init -backend-config=endpoints={s3=\"https://nyc3.digitaloceanspaces.com\"}";
     let c = one(SH, src);
     let (k, _, v, vt) = setting(src, &c.backend_configs[0]);
     assert_eq!(k, "endpoints");
@@ -49,7 +71,10 @@ fn empty_value() {
     let src = "terraform init -backend-config=\"\"\nterraform init -backend-config= -backend-config=a.hcl\n";
     let v = all(SH, src);
     assert_eq!(v.len(), 2);
-    assert!(matches!(v[0].backend_configs[0].value, BackendConfigValue::Empty { .. }));
+    assert!(matches!(
+        v[0].backend_configs[0].value,
+        BackendConfigValue::Empty { .. }
+    ));
     assert!(v[0].clears_overrides());
     assert_eq!(args(src, &v[0]), ["-backend-config=\"\""]);
     assert!(!v[1].clears_overrides());
@@ -69,12 +94,23 @@ fn dynamic_values() {
 "#;
     let c = one(SH, src);
     let d = SettingValue::Dynamic { secret_ref: false };
-    assert_eq!(setting(src, &c.backend_configs[0]), ("access_key".into(), "access_key".into(), d.clone(), "$SPACES_KEY".into()));
+    assert_eq!(
+        setting(src, &c.backend_configs[0]),
+        (
+            "access_key".into(),
+            "access_key".into(),
+            d.clone(),
+            "$SPACES_KEY".into()
+        )
+    );
     assert_eq!(setting(src, &c.backend_configs[1]).2, d);
     assert_eq!(setting(src, &c.backend_configs[2]).3, "$(cat keyfile)");
     // Single quotes: no expansion.
     assert_eq!(setting(src, &c.backend_configs[3]).2, lit("$LITERAL"));
-    assert_eq!(file(src, &c.backend_configs[4]), ("$BACKEND_FILE".into(), true, "$BACKEND_FILE".into()));
+    assert_eq!(
+        file(src, &c.backend_configs[4]),
+        ("$BACKEND_FILE".into(), true, "$BACKEND_FILE".into())
+    );
     assert!(file(src, &c.backend_configs[5]).1);
     assert_eq!(file(src, &c.backend_configs[6]).2, "`pwd`/x.hcl");
     assert_eq!(c.backend_configs.len(), 7);
@@ -85,8 +121,14 @@ fn credentials_are_redacted() {
     let src = "terraform init -backend-config=secret_key=SuperSecret1 -backend-config=token=t0k -backend-config=bucket=b";
     let c = one(SH, src);
     let dbg = format!("{c:?}");
-    assert!(!dbg.contains("SuperSecret1") && !dbg.contains("t0k"), "{dbg}");
-    assert_eq!(setting(src, &c.backend_configs[0]).2, SettingValue::Redacted { len: 12 });
+    assert!(
+        !dbg.contains("SuperSecret1") && !dbg.contains("t0k"),
+        "{dbg}"
+    );
+    assert_eq!(
+        setting(src, &c.backend_configs[0]).2,
+        SettingValue::Redacted { len: 12 }
+    );
     assert_eq!(setting(src, &c.backend_configs[0]).3, "SuperSecret1");
     assert_eq!(setting(src, &c.backend_configs[2]).2, lit("b"));
 }
@@ -97,7 +139,10 @@ fn binaries_and_variables() {
     let v = all(SH, src);
     let engines: Vec<Engine> = v.iter().map(|c| c.engine).collect();
     use Engine::*;
-    assert_eq!(engines, [Terraform, Tofu, Dynamic, Dynamic, Dynamic, Terraform]);
+    assert_eq!(
+        engines,
+        [Terraform, Tofu, Dynamic, Dynamic, Dynamic, Terraform]
+    );
     assert_eq!(at(src, &v[3].binary_span), "${TOFU}");
 }
 
@@ -118,7 +163,10 @@ fn chdir_forms() {
     let src = "terraform -chdir=infra/prod init -backend-config=prod.hcl\ntofu -chdir \"$DIR\" init -backend-config=x\n";
     let v = all(SH, src);
     let c = v[0].chdir.as_ref().unwrap();
-    assert_eq!((c.path.as_str(), c.dynamic, at(src, &c.span).as_str()), ("infra/prod", false, "infra/prod"));
+    assert_eq!(
+        (c.path.as_str(), c.dynamic, at(src, &c.span).as_str()),
+        ("infra/prod", false, "infra/prod")
+    );
     let c = v[1].chdir.as_ref().unwrap();
     assert!(c.dynamic);
     assert_eq!(at(src, &c.span), "$DIR");
@@ -153,7 +201,8 @@ fn cd_tracking() {
 
 #[test]
 fn pushd_popd_and_parent_of_base() {
-    let src = "pushd ../a\nterraform init -backend-config=a\npopd\nterraform init -backend-config=b\n";
+    let src =
+        "pushd ../a\nterraform init -backend-config=a\npopd\nterraform init -backend-config=b\n";
     let v = all(SH, src);
     assert_eq!(v[0].working_dir, known(DirBase::Invocation, "../a"));
     assert_eq!(v[1].working_dir, known(DirBase::Invocation, ""));
@@ -189,7 +238,10 @@ fn unbalanced_quote_skips_only_that_command() {
 fn crlf_and_continuations() {
     let src = "terraform init \\\r\n  -backend-config=a.hcl \\\r\n  -backend-config=\"b=c\"\r\n";
     let c = one(SH, src);
-    assert_eq!(args(src, &c), ["-backend-config=a.hcl", "-backend-config=\"b=c\""]);
+    assert_eq!(
+        args(src, &c),
+        ["-backend-config=a.hcl", "-backend-config=\"b=c\""]
+    );
 }
 
 #[test]
@@ -203,8 +255,14 @@ fn unicode_offsets() {
 fn source_kinds() {
     use std::path::Path;
     let k = |p: &str| source_kind(Path::new(p));
-    assert_eq!(k(".github/workflows/ci.yml"), Some(SourceKind::GithubWorkflow));
-    assert_eq!(k(".github/workflows/ci.yaml"), Some(SourceKind::GithubWorkflow));
+    assert_eq!(
+        k(".github/workflows/ci.yml"),
+        Some(SourceKind::GithubWorkflow)
+    );
+    assert_eq!(
+        k(".github/workflows/ci.yaml"),
+        Some(SourceKind::GithubWorkflow)
+    );
     assert_eq!(k(".github/ci.yml"), None);
     assert_eq!(k(".gitlab-ci.yml"), Some(SourceKind::GitlabCi));
     assert_eq!(k("scripts/deploy.sh"), Some(SourceKind::Shell));
