@@ -201,3 +201,47 @@ fn without_the_pairing_the_module_would_get_false_findings() {
         "{codes:?}"
     );
 }
+
+/// The merge lists its sources: what `tfblint backends` shows as a configuration's files.
+#[test]
+fn each_configuration_lists_the_files_that_gave_it_values() {
+    use tfblint::input::source::ParseMode;
+    use tfblint::linter::config::Config;
+    use tfblint::linter::pipeline::{load_module, Options};
+    use tfblint::linter::Workspace;
+    use tfblint::model::context::{ModuleContext, Settings};
+
+    let repo = checkout("workflow", true);
+    let cwd = std::fs::canonicalize(repo.path()).unwrap();
+    let workspace = Workspace::new(Options::new(Config::default_in(&cwd), cwd.clone())).unwrap();
+    let discovery = workspace.discover(std::slice::from_ref(&cwd), &[]);
+    let files = |module: &str| -> Vec<Vec<String>> {
+        let loaded = load_module(&discovery.modules[&cwd.join(module)], &[], ParseMode::Prefilter);
+        let settings = Settings::default();
+        let ctx = ModuleContext::new(&loaded, &settings);
+        ctx.s3_configs
+            .iter()
+            .map(|c| c.files().iter().map(|f| f.display.clone()).collect())
+            .collect()
+    };
+    assert_eq!(
+        files("infra/step"),
+        vec![vec![
+            "infra/step/main.tf",
+            "backends/prod.s3.tfbackend",
+            ".github/workflows/deploy.yml"
+        ]]
+    );
+    assert_eq!(
+        files("infra/job"),
+        vec![vec![
+            "infra/job/main.tf",
+            "infra/job/backend.hcl",
+            ".github/workflows/deploy.yml"
+        ]]
+    );
+    assert_eq!(
+        files("infra/defaults"),
+        vec![vec!["infra/defaults/main.tf", "backends/prod.s3.tfbackend"]]
+    );
+}

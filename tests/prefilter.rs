@@ -24,6 +24,45 @@ fn every_fixture_gives_the_same_output_with_and_without_the_prefilter() {
     assert!(out.contains("\"code\""), "the fixtures have findings");
 }
 
+/// Files that run `terraform init` are read only when their bytes hold `init` and
+/// `backend-config`: without the shortcut, every one is parsed, and the output is the same.
+#[test]
+fn init_sources_give_the_same_output_with_and_without_the_prefilter() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join(".git")).unwrap();
+    copy_dir(&repo().join("fixtures/init"), root);
+    // Decoys: init without backend-config, backend-config without init, neither.
+    let decoys: &[(&str, &str)] = &[
+        ("makefile/tools/plain.sh", "cd ../infra && terraform init -reconfigure\n"),
+        ("makefile/tools/Makefile", "# backend-config is documented elsewhere\nplan:\n\tterraform -chdir=../infra plan\n"),
+        ("workflow/.github/workflows/lint.yml", "jobs:\n  lint:\n    steps:\n      - run: terraform init\n        working-directory: infra/step\n"),
+        ("gitlab/build.sh", "echo nothing to see\n"),
+    ];
+    for (path, text) in decoys {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let out = same_with_and_without_prefilter(root, ".");
+    for code in ["TFB002", "TFB403", "TFB302"] {
+        assert!(out.contains(code), "{code} expected in {out}");
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
 /// `examples/gen_corpus.rs`, which `cargo test` builds next to the test binaries.
 fn corpus_generator() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
