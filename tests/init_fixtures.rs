@@ -216,7 +216,11 @@ fn each_configuration_lists_the_files_that_gave_it_values() {
     let workspace = Workspace::new(Options::new(Config::default_in(&cwd), cwd.clone())).unwrap();
     let discovery = workspace.discover(std::slice::from_ref(&cwd), &[]);
     let files = |module: &str| -> Vec<Vec<String>> {
-        let loaded = load_module(&discovery.modules[&cwd.join(module)], &[], ParseMode::Prefilter);
+        let loaded = load_module(
+            &discovery.modules[&cwd.join(module)],
+            &[],
+            ParseMode::Prefilter,
+        );
         let settings = Settings::default();
         let ctx = ModuleContext::new(&loaded, &settings);
         ctx.s3_configs
@@ -243,5 +247,27 @@ fn each_configuration_lists_the_files_that_gave_it_values() {
     assert_eq!(
         files("infra/defaults"),
         vec![vec!["infra/defaults/main.tf", "backends/prod.s3.tfbackend"]]
+    );
+}
+
+/// `# tfblint-ignore` works in workflows; an unknown key on the command line is TFB602 on it.
+#[test]
+fn suppressions_and_unknown_keys_in_a_workflow() {
+    let repo = checkout("workflow", true);
+    let path = repo.path().join(".github/workflows/deploy.yml");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "      - run: terraform init -backend-config=../../backends/prod.s3.tfbackend -backend-config=\"secret_key",
+        "      # tfblint-ignore: TFB403 -- rotated weekly\n      - run: terraform init -backend-config=../../backends/prod.s3.tfbackend -backend-config=\"bogus=1\" -backend-config=\"secret_key",
+    );
+    std::fs::write(&path, text).unwrap();
+    let (_, found, _) = lint(repo.path(), &["."]);
+    let wf = ".github/workflows/deploy.yml".to_string();
+    assert_eq!(
+        found,
+        vec![
+            ("TFB304".into(), wf.clone(), 24, 37),
+            ("TFB602".into(), wf, 30, 95),
+            ("TFB302".into(), "infra/job/backend.hcl".into(), 8, 31),
+        ]
     );
 }

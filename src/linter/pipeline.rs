@@ -285,8 +285,12 @@ fn apply_suppressions(
             }
             keep
         });
+        // A file brought in by init commands (a workflow, a shared partial) is linted with each
+        // module it configures: a suppression there may serve another module.
+        let shared = !module.files.iter().any(|f| std::ptr::eq(f, file));
         for (directive, used) in directives.iter().zip(&used) {
             for (code, &used) in directive.codes.iter().zip(used) {
+                let used = used || (shared && code.selector.is_some());
                 match &code.selector {
                     None => {
                         sink.report(

@@ -11,6 +11,7 @@
 
 mod chunk;
 mod command;
+mod files;
 mod github;
 mod gitlab;
 mod lexer;
