@@ -32,7 +32,10 @@ fn copy(from: &Path, to: &Path) {
     }
 }
 
-fn lint(cwd: &Path, args: &[&str]) -> (i32, Vec<(String, String, u64, u64)>, String) {
+/// (code, file, line, column) of each finding.
+type Found = Vec<(String, String, u64, u64)>;
+
+fn lint(cwd: &Path, args: &[&str]) -> (i32, Found, String) {
     let mut json_args = vec!["--format", "json"];
     json_args.extend(args);
     let json = run(cwd, &json_args);
@@ -94,7 +97,7 @@ fn paired_modules_get_no_false_missing_argument_findings() {
     }
 }
 
-fn has(found: &[(String, String, u64, u64)], code: &str, file: &str, line: u64) -> bool {
+fn has(found: &Found, code: &str, file: &str, line: u64) -> bool {
     found
         .iter()
         .any(|(c, f, l, _)| c == code && f == file && *l == line)

@@ -115,7 +115,7 @@ fn items(
                     )
                 });
                 match setting {
-                    Some(s) => InitItem::Setting(s),
+                    Some(s) => InitItem::Setting(Box::new(s)),
                     None => InitItem::Unknown { arg: arg.clone() },
                 }
             }

@@ -49,7 +49,7 @@ pub enum InitItem {
     /// A partial configuration file.
     File(FileRef),
     /// `KEY=VALUE` on the command line.
-    Setting(CliSetting),
+    Setting(Box<CliSetting>),
     /// A file path that resolves to nothing.
     Missing { written: String, arg: Range<usize> },
     /// A value tfblint cannot know: the configuration is open.
