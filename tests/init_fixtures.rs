@@ -7,29 +7,16 @@ mod common;
 
 use std::path::Path;
 
-use common::{codes, repo, run, subdirs};
+use common::{codes, copy_dir, repo, run, subdirs};
 
 /// Copies `fixtures/init/<case>` into a fresh repository and returns it.
 fn checkout(case: &str, git: bool) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    copy(&repo().join("fixtures/init").join(case), dir.path());
+    copy_dir(&repo().join("fixtures/init").join(case), dir.path());
     if git {
         std::fs::create_dir(dir.path().join(".git")).unwrap();
     }
     dir
-}
-
-fn copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// (code, file, line, column) of each finding.

@@ -7,7 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{repo, run};
+use common::{copy_dir, repo, run};
 
 fn same_with_and_without_prefilter(cwd: &Path, path: &str) -> String {
     let fast = run(cwd, &["--format", "json", path]);
@@ -47,19 +47,6 @@ fn init_sources_give_the_same_output_with_and_without_the_prefilter() {
     let out = same_with_and_without_prefilter(root, ".");
     for code in ["TFB002", "TFB403", "TFB302"] {
         assert!(out.contains(code), "{code} expected in {out}");
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
     }
 }
 

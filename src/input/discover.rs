@@ -162,15 +162,17 @@ impl Walker<'_> {
             .any(|p| self.exclude.is_match(p))
     }
 
-    fn walk(&self, root: &Path, found: &mut Discovery) {
-        if let Ok(canonical) = std::fs::canonicalize(root) {
-            found.walked.push(canonical);
-        }
-        let walker = WalkDir::new(root)
+    /// The entries under `root` that discovery reads: symlinks not followed, hidden
+    /// directories (but `.github`) and excluded paths pruned, sorted by name.
+    pub fn entries<'r>(
+        &'r self,
+        root: &'r Path,
+    ) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> + 'r {
+        WalkDir::new(root)
             .follow_links(false)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| {
+            .filter_entry(move |e| {
                 if e.depth() == 0 {
                     return true;
                 }
@@ -181,8 +183,14 @@ impl Walker<'_> {
                 }
                 let rel = e.path().strip_prefix(root).unwrap_or(e.path());
                 !self.exclude.is_match(rel)
-            });
-        for entry in walker {
+            })
+    }
+
+    fn walk(&self, root: &Path, found: &mut Discovery) {
+        if let Ok(canonical) = std::fs::canonicalize(root) {
+            found.walked.push(canonical);
+        }
+        for entry in self.entries(root) {
             match entry {
                 Ok(entry) => {
                     if !entry.file_type().is_file() {

@@ -10,7 +10,7 @@ use walkdir::WalkDir;
 
 use super::pairing::{ExplicitPair, Item, Pairing, Pairings};
 use super::SourceKind;
-use crate::input::discover::{classify, walks_into_hidden, Classified, Walker};
+use crate::input::discover::{classify, Classified, Walker};
 
 /// The nearest directory at or above `dir` that holds `.git`, memoised per directory.
 pub(super) fn repo_root(
@@ -47,22 +47,7 @@ pub(super) fn canonical_file(path: &Path) -> Option<PathBuf> {
 /// The init sources under `root`, walked as discovery walks (hidden directories other than
 /// `.github` skipped, exclude globs applied relative to `root`).
 pub(super) fn scan(walker: &Walker, root: &Path) -> Vec<(PathBuf, SourceKind)> {
-    let entries = WalkDir::new(root)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            if e.depth() == 0 {
-                return true;
-            }
-            let name = e.file_name().to_str();
-            let hidden = name.is_some_and(|n| n.starts_with('.') && !walks_into_hidden(n));
-            if e.file_type().is_dir() && hidden {
-                return false;
-            }
-            let rel = e.path().strip_prefix(root).unwrap_or(e.path());
-            !walker.exclude.is_match(rel)
-        });
+    let entries = walker.entries(root);
     entries
         .flatten()
         .filter(|e| e.file_type().is_file())
