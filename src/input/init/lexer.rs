@@ -322,29 +322,11 @@ impl Lexer<'_> {
                                 self.i += 1;
                                 self.push_char(&mut w);
                             }
-                            b'$' | b'`' => {
-                                if !self.expansion(&mut w)? {
-                                    self.push_char(&mut w);
-                                }
-                            }
-                            _ => {
-                                if !self.ci_expansion(&mut w)? {
-                                    self.push_char(&mut w);
-                                }
-                            }
+                            _ => self.expand_or_push(&mut w)?,
                         }
                     }
                 }
-                b'$' | b'`' => {
-                    if !self.expansion(&mut w)? {
-                        self.push_char(&mut w);
-                    }
-                }
-                _ => {
-                    if !self.ci_expansion(&mut w)? {
-                        self.push_char(&mut w);
-                    }
-                }
+                _ => self.expand_or_push(&mut w)?,
             }
         }
         w.raw = start..self.i;
@@ -375,6 +357,18 @@ impl Lexer<'_> {
             }
             _ => {}
         }
+    }
+
+    /// An expansion (`$…`, a backquote, `${{ … }}`) at the cursor, or else one character.
+    fn expand_or_push(&mut self, w: &mut Word) -> Result<(), ()> {
+        let expanded = match self.b[self.i] {
+            b'$' | b'`' => self.expansion(w)?,
+            _ => self.ci_expansion(w)?,
+        };
+        if !expanded {
+            self.push_char(w);
+        }
+        Ok(())
     }
 
     fn push_char(&mut self, w: &mut Word) {
