@@ -124,8 +124,8 @@ impl Walker<'_> {
             _ => PathBuf::from("."),
         };
         let kind = FileKind::for_named_file(path);
-        self.add(found, &dir, path.to_path_buf(), kind, &dir);
-        self.add_siblings(found, &dir, &dir);
+        self.add(found, &dir, path.to_path_buf(), kind, None);
+        self.add_siblings(found, &dir);
         Ok(())
     }
 
@@ -144,9 +144,9 @@ impl Walker<'_> {
             &dir,
             path.to_path_buf(),
             FileKind::for_named_file(path),
-            &dir,
+            None,
         );
-        self.add_siblings(found, &dir, &dir);
+        self.add_siblings(found, &dir);
     }
 
     /// A named file (or stdin's name) is excluded when its path as the user typed it, or any
@@ -187,8 +187,9 @@ impl Walker<'_> {
     }
 
     fn walk(&self, root: &Path, found: &mut Discovery) {
-        if let Ok(canonical) = std::fs::canonicalize(root) {
-            found.walked.push(canonical);
+        let canonical = std::fs::canonicalize(root).ok();
+        if let Some(c) = &canonical {
+            found.walked.push(c.clone());
         }
         for entry in self.entries(root) {
             match entry {
@@ -209,7 +210,7 @@ impl Walker<'_> {
                         None => continue,
                     };
                     let dir = entry.path().parent().unwrap_or(root).to_path_buf();
-                    self.add(found, &dir, entry.into_path(), kind, root);
+                    self.add(found, &dir, entry.into_path(), kind, canonical.as_deref());
                 }
                 Err(err) => {
                     let path = err
@@ -224,7 +225,7 @@ impl Walker<'_> {
     }
 
     /// The other Terraform files of a named file's directory: its module context.
-    pub fn add_siblings(&self, found: &mut Discovery, dir: &Path, from: &Path) {
+    pub fn add_siblings(&self, found: &mut Discovery, dir: &Path) {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
         };
@@ -235,28 +236,41 @@ impl Walker<'_> {
                 if self.is_excluded_by_name(&path) {
                     continue;
                 }
-                self.add(found, dir, path, kind, from);
+                self.add(found, dir, path, kind, None);
             }
         }
     }
 
-    fn add(&self, found: &mut Discovery, dir: &Path, path: PathBuf, kind: FileKind, from: &Path) {
+    /// Adds a file of module directory `dir`, found by walking `from` (canonical; `None`: named,
+    /// with its directory).
+    fn add(
+        &self,
+        found: &mut Discovery,
+        dir: &Path,
+        path: PathBuf,
+        kind: FileKind,
+        from: Option<&Path>,
+    ) {
         let key = found.key(self.cwd, dir);
-        if !found.found_from.contains_key(&key) {
-            let from = found.key(self.cwd, from);
-            found.found_from.insert(key.clone(), from);
-        }
         // Under the directory's canonical path, so `mod` and a symlink to it, or `mod/x.tf`
         // and `mod/../mod/x.tf`, are one file.
         let file_key = match path.file_name() {
             Some(name) => key.join(name),
             None => absolute(self.cwd, &path),
         };
-        let module = found.modules.entry(key).or_insert_with(|| ModuleFiles {
-            dir: dir.to_path_buf(),
-            files: BTreeMap::new(),
-            init: None,
-        });
+        let module = match found.modules.entry(key) {
+            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::btree_map::Entry::Vacant(e) => {
+                // Recorded once per module: where init sources are looked for.
+                let from = from.map_or_else(|| e.key().clone(), Path::to_path_buf);
+                found.found_from.insert(e.key().clone(), from);
+                e.insert(ModuleFiles {
+                    dir: dir.to_path_buf(),
+                    files: BTreeMap::new(),
+                    init: None,
+                })
+            }
+        };
         module.files.entry(file_key).or_insert_with(|| FileEntry {
             display: display_path(self.cwd, &path),
             path,

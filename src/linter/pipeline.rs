@@ -70,18 +70,23 @@ pub struct ModuleOutcome {
 
 /// Reads every file of a module. A file that cannot be read becomes a parse failure on it.
 pub fn load_module(files: &ModuleFiles, overrides: &[Buffer], mode: ParseMode) -> Module {
-    let mut sources: Vec<(PathBuf, SourceFile)> = files
+    let mut sources: Vec<(&PathBuf, SourceFile)> = files
         .files
         .iter()
-        .map(|(abs, entry)| (abs.clone(), read_entry(abs, entry, overrides, mode)))
+        .map(|(abs, entry)| (abs, read_entry(abs, entry, overrides, mode)))
         .collect();
     sources.sort_by(|a, b| a.1.path.cmp(&b.1.path));
-    let local = sources
-        .iter()
-        .enumerate()
-        .map(|(i, (abs, _))| (abs.clone(), i))
-        .collect();
-    let init = super::init_load::load(files, &local, overrides, mode);
+    let init = match files.init {
+        None => Default::default(),
+        Some(_) => {
+            let local = sources
+                .iter()
+                .enumerate()
+                .map(|(i, (abs, _))| ((*abs).clone(), i))
+                .collect();
+            super::init_load::load(files, &local, overrides, mode)
+        }
+    };
     Module {
         dir: files.dir.clone(),
         files: sources.into_iter().map(|(_, f)| f).collect(),

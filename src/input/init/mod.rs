@@ -43,40 +43,37 @@ pub enum SourceKind {
     Taskfile,
 }
 
-/// Which kind of file `path` (relative to the repository root) is, if any.
+/// Which kind of file `path` (relative to the repository or walked root) is, if any. Called
+/// for every file discovery walks past: name checks first, no allocation.
 pub fn source_kind(path: &Path) -> Option<SourceKind> {
     let name = path.file_name()?.to_str()?;
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-    let parent: Vec<&str> = path
-        .parent()
-        .map(|p| p.iter().filter_map(|c| c.to_str()).collect())
-        .unwrap_or_default();
-    if (ext == "yml" || ext == "yaml") && parent.ends_with(&[".github", "workflows"]) {
-        return Some(SourceKind::GithubWorkflow);
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    match ext {
+        "sh" | "bash" => return Some(SourceKind::Shell),
+        "mk" => return Some(SourceKind::Makefile),
+        "just" => return Some(SourceKind::Justfile),
+        "yml" | "yaml" => {}
+        _ => {
+            return match name {
+                "Makefile" | "makefile" | "GNUmakefile" => Some(SourceKind::Makefile),
+                "justfile" | "Justfile" | "JUSTFILE" | ".justfile" => Some(SourceKind::Justfile),
+                _ => None,
+            };
+        }
     }
-    match name {
-        ".gitlab-ci.yml" | ".gitlab-ci.yaml" => return Some(SourceKind::GitlabCi),
-        "Makefile" | "makefile" | "GNUmakefile" => return Some(SourceKind::Makefile),
-        "justfile" | "Justfile" | "JUSTFILE" | ".justfile" => return Some(SourceKind::Justfile),
-        _ => {}
+    if name == ".gitlab-ci.yml" || name == ".gitlab-ci.yaml" {
+        return Some(SourceKind::GitlabCi);
     }
     let lower = name.to_ascii_lowercase();
-    if [
-        "taskfile.yml",
-        "taskfile.yaml",
-        "taskfile.dist.yml",
-        "taskfile.dist.yaml",
-    ]
-    .contains(&lower.as_str())
+    if ["taskfile.yml", "taskfile.yaml", "taskfile.dist.yml", "taskfile.dist.yaml"]
+        .contains(&lower.as_str())
     {
         return Some(SourceKind::Taskfile);
     }
-    match ext {
-        "sh" | "bash" => Some(SourceKind::Shell),
-        "mk" => Some(SourceKind::Makefile),
-        "just" => Some(SourceKind::Justfile),
-        _ => None,
-    }
+    let mut parents = path.parent()?.iter().rev();
+    let in_workflows = parents.next().is_some_and(|c| c == "workflows")
+        && parents.next().is_some_and(|c| c == ".github");
+    in_workflows.then_some(SourceKind::GithubWorkflow)
 }
 
 /// Cheap prefilter: the bytes hold both `init` and `backend-config`.

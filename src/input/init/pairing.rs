@@ -110,12 +110,14 @@ impl Pairings {
 /// Finds the init commands that pair the discovered modules, and brings in the module of any
 /// discovered partial file that a command passes to a module not named.
 pub fn pair(walker: &Walker, found: &mut Discovery, explicit: &[ExplicitPair], prefilter: bool) {
+    // The root of each directory modules were found from (not of each module: one lookup per
+    // walked directory or named file's directory, however many modules are under it).
     let mut roots: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
-    let mut by_root: BTreeSet<PathBuf> = BTreeSet::new();
-    for (key, from) in &found.found_from {
-        let root = repo_root(key, &mut roots).unwrap_or_else(|| from.clone());
-        by_root.insert(root);
-    }
+    let froms: BTreeSet<&PathBuf> = found.found_from.values().collect();
+    let by_root: BTreeSet<PathBuf> = froms
+        .into_iter()
+        .map(|from| repo_root(from, &mut roots).unwrap_or_else(|| from.clone()))
+        .collect();
     let mut entries: BTreeMap<PathBuf, SourceKind> = BTreeMap::new();
     let mut walked_sources: Vec<(PathBuf, SourceKind)> = Vec::new();
     for InitSourceEntry { path, kind } in &found.init_sources {
@@ -147,6 +149,9 @@ pub fn pair(walker: &Walker, found: &mut Discovery, explicit: &[ExplicitPair], p
     for pair in explicit {
         explicit_pairings(pair, &mut out);
     }
+    if out.pairings.is_empty() {
+        return;
+    }
     for p in &mut out.pairings {
         for item in &mut p.items {
             if let Item::File { path, display, .. } = item {
@@ -167,7 +172,7 @@ pub fn pair(walker: &Walker, found: &mut Discovery, explicit: &[ExplicitPair], p
         }
         for module in modules {
             if !found.modules.contains_key(module) {
-                walker.add_siblings(found, module, module);
+                walker.add_siblings(found, module);
             }
         }
     }
