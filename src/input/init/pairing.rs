@@ -2,9 +2,10 @@
 //! in the repository's workflows, scripts and task files, resolved against the file system the
 //! way the command runs, plus the pairings `tfblint.toml` declares.
 //!
-//! Where init sources are looked for: the module's repository root (the nearest directory
-//! above it that holds `.git`), or, outside any repository, the directory it was found from
-//! (the walked directory, or a named file's directory). Each root is read once per run.
+//! Where init sources are looked for: the repository root (the nearest directory holding
+//! `.git`) at or above the directory each module was found from (the walked directory, or a
+//! named file's directory), or, outside any repository, that directory itself. Each root is
+//! read once per run; a root already walked is not walked again.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
