@@ -17,6 +17,7 @@ mod gitlab;
 mod lexer;
 pub mod pairing;
 mod scripts;
+pub mod secrets;
 mod taskfile;
 mod yaml;
 
@@ -65,8 +66,13 @@ pub fn source_kind(path: &Path) -> Option<SourceKind> {
         return Some(SourceKind::GitlabCi);
     }
     let lower = name.to_ascii_lowercase();
-    if ["taskfile.yml", "taskfile.yaml", "taskfile.dist.yml", "taskfile.dist.yaml"]
-        .contains(&lower.as_str())
+    if [
+        "taskfile.yml",
+        "taskfile.yaml",
+        "taskfile.dist.yml",
+        "taskfile.dist.yaml",
+    ]
+    .contains(&lower.as_str())
     {
         return Some(SourceKind::Taskfile);
     }

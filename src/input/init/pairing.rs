@@ -248,7 +248,7 @@ fn add_source(
     };
     let index = out.sources.len();
     let mut used = false;
-    let mut secrets = Vec::new();
+    let mut secrets = super::secrets::secret_ranges(&text);
     for command in &commands {
         for arg in &command.backend_configs {
             if let BackendConfigValue::Setting {
