@@ -19,12 +19,13 @@ pub enum Classified {
     InitSource(SourceKind),
 }
 
-/// The one classification of walked files: `rel` is the path relative to the walked root.
-pub fn classify(rel: &Path) -> Option<Classified> {
-    if let Some(kind) = FileKind::from_path(rel) {
+/// The one classification of walked files, by name (and, for workflows, the two directories
+/// above: `.github/workflows`).
+pub fn classify(path: &Path) -> Option<Classified> {
+    if let Some(kind) = FileKind::from_path(path) {
         return Some(Classified::Terraform(kind));
     }
-    init::source_kind(rel).map(Classified::InitSource)
+    init::source_kind(path).map(Classified::InitSource)
 }
 
 /// Hidden directories are skipped, except `.github` (for `.github/workflows`).
@@ -54,6 +55,9 @@ pub struct ModuleFiles {
     pub files: BTreeMap<PathBuf, FileEntry>,
     /// The module's key and the run's pairings, when an init command pairs it.
     pub init: Option<(PathBuf, std::sync::Arc<init::pairing::Pairings>)>,
+    /// The directory the module was found from (walked, or a named file's directory),
+    /// canonical: where its repository root is looked for.
+    pub found_from: PathBuf,
 }
 
 /// What discovery found, and what it could not read.
@@ -67,9 +71,6 @@ pub struct Discovery {
     pub init_sources: Vec<InitSourceEntry>,
     /// The directories walked, canonical: init sources under them are all in `init_sources`.
     pub walked: Vec<PathBuf>,
-    /// Module key → the directory it was found from (walked, or a named file's directory),
-    /// canonical: where init sources are looked for when no `.git` is above the module.
-    pub found_from: BTreeMap<PathBuf, PathBuf>,
     /// The pairings of init commands with modules (see [`crate::input::init::pairing`]).
     pub init: std::sync::Arc<init::pairing::Pairings>,
     /// Directory → its module key, so each directory is canonicalised once.
@@ -197,8 +198,7 @@ impl Walker<'_> {
                     if !entry.file_type().is_file() {
                         continue;
                     }
-                    let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-                    let kind = match classify(rel) {
+                    let kind = match classify(entry.path()) {
                         Some(Classified::Terraform(kind)) => kind,
                         Some(Classified::InitSource(kind)) => {
                             found.init_sources.push(InitSourceEntry {
@@ -262,12 +262,12 @@ impl Walker<'_> {
             std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::btree_map::Entry::Vacant(e) => {
                 // Recorded once per module: where init sources are looked for.
-                let from = from.map_or_else(|| e.key().clone(), Path::to_path_buf);
-                found.found_from.insert(e.key().clone(), from);
+                let found_from = from.map_or_else(|| e.key().clone(), Path::to_path_buf);
                 e.insert(ModuleFiles {
                     dir: dir.to_path_buf(),
                     files: BTreeMap::new(),
                     init: None,
+                    found_from,
                 })
             }
         };

@@ -51,12 +51,9 @@ pub(super) fn scan(walker: &Walker, root: &Path) -> Vec<(PathBuf, SourceKind)> {
     entries
         .flatten()
         .filter(|e| e.file_type().is_file())
-        .filter_map(|e| {
-            let rel = e.path().strip_prefix(root).unwrap_or(e.path());
-            match classify(rel) {
-                Some(Classified::InitSource(kind)) => Some((e.into_path(), kind)),
-                _ => None,
-            }
+        .filter_map(|e| match classify(e.path()) {
+            Some(Classified::InitSource(kind)) => Some((e.into_path(), kind)),
+            _ => None,
         })
         .collect()
 }

@@ -44,7 +44,8 @@ pub enum SourceKind {
     Taskfile,
 }
 
-/// Which kind of file `path` (relative to the repository or walked root) is, if any. Called
+/// Which kind of file `path` is, if any, by its name (and, for a workflow, the two directories
+/// above it). Called
 /// for every file discovery walks past: name checks first, no allocation.
 pub fn source_kind(path: &Path) -> Option<SourceKind> {
     let name = path.file_name()?.to_str()?;

@@ -114,7 +114,8 @@ pub fn pair(walker: &Walker, found: &mut Discovery, explicit: &[ExplicitPair], p
     // The root of each directory modules were found from (not of each module: one lookup per
     // walked directory or named file's directory, however many modules are under it).
     let mut roots: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
-    let froms: BTreeSet<&PathBuf> = found.found_from.values().collect();
+    let mut froms: Vec<&PathBuf> = found.modules.values().map(|m| &m.found_from).collect();
+    froms.dedup();
     let by_root: BTreeSet<PathBuf> = froms
         .into_iter()
         .map(|from| repo_root(from, &mut roots).unwrap_or_else(|| from.clone()))
