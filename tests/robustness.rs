@@ -422,10 +422,11 @@ fn deepest_accepted() -> Vec<(&'static str, String)> {
         ("conditionals.tf", format!("x = {}1{}\n", "true ? ".repeat(n), " : 2".repeat(n))),
         ("operators.tf", format!("x = {}\n", vec!["1"; 129].join(" + "))),
         (
-            // Deep values inside a backend block, so that every rule walks them.
+            // Deep values inside a backend block, so that every rule walks them (a skip flag
+            // makes it an S3-compatible store's, which the S3-compatible rules see).
             "backend.tf",
             format!(
-                "terraform {{\n  backend \"s3\" {{\n    bucket = {}1{}\n    access_key = {}{}\n  }}\n}}\n",
+                "terraform {{\n  backend \"s3\" {{\n    bucket = {}1{}\n    access_key = {}{}\n    skip_s3_checksum = true\n  }}\n}}\n",
                 "{a = ".repeat(61),
                 "}".repeat(61),
                 "f(".repeat(61),
@@ -466,7 +467,6 @@ fn the_deepest_accepted_trees_are_linted_and_dropped_on_worker_threads() {
         vec![
             ("TFB101", (2, 3)),
             ("TFB201", (2, 3)),
-            ("TFB301", (2, 3)),
             ("TFB301", (2, 3)),
             ("TFB301", (2, 3)),
             ("TFB301", (2, 3)),
@@ -514,7 +514,7 @@ fn the_library_pipeline_runs_deep_trees_on_its_own_big_stacks_whatever_thread_ca
         .unwrap()
         .join()
         .expect("no stack overflow");
-    assert_eq!(findings, 2 * 13);
+    assert_eq!(findings, 2 * 12);
 }
 
 // ---- Unterminated constructs -------------------------------------------------------------------

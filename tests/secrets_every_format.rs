@@ -128,3 +128,38 @@ fn snippets_show_secret_lines_masked() {
         "{broken}"
     );
 }
+
+#[test]
+fn the_backends_inventory_contains_no_part_of_a_secret() {
+    for format in ["human", "json"] {
+        let out = run(
+            &repo(),
+            &["backends", "--format", format, "fixtures/secrets"],
+        );
+        assert!(out.stdout.contains("fixtures/secrets/"), "{}", out.stdout);
+        for secret in SECRETS {
+            let found = leaks(secret, &out.stdout);
+            assert!(found.is_empty(), "{format}: {found:?}\n{}", out.stdout);
+        }
+    }
+    // An endpoint's user info and query are masked.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        format!(
+            "terraform {{\n  backend \"s3\" {{\n    endpoints = {{ s3 = \"https://{ACCESS_KEY}:{}@minio.example/?token={TOKEN}\" }}\n  }}\n}}\n",
+            &SECRET_KEY[..20]
+        ),
+    )
+    .unwrap();
+    let out = run(dir.path(), &["backends", "--format", "json"]);
+    assert!(
+        out.stdout
+            .contains("\"endpoint\": \"https://***@minio.example/?***\""),
+        "{}",
+        out.stdout
+    );
+    for secret in SECRETS {
+        assert!(leaks(secret, &out.stdout).is_empty(), "{}", out.stdout);
+    }
+}

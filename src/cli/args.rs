@@ -64,6 +64,11 @@ pub struct Cli {
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
 
+    /// The store of configurations without an endpoint (given by the environment or at
+    /// init): `aws`, `spaces`, `cloudflare-r2`, `s3-compatible`…; replaces `store`.
+    #[arg(long, value_name = "STORE")]
+    pub store: Option<String>,
+
     /// Spaces regions to accept besides the built-in list, comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "REGIONS")]
     pub spaces_regions: Option<Vec<String>>,
@@ -101,6 +106,48 @@ pub enum Command {
         /// The rule's code, e.g. TFB301.
         code: String,
     },
+    /// List every s3 configuration: module, store, endpoint, bucket, key, region, locking and
+    /// the files that gave the values.
+    Backends(BackendsArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BackendsArgs {
+    /// Files or directories to look at, as for linting.
+    #[arg(value_name = "PATH", default_value = ".")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = BackendsFormat::Human)]
+    pub format: BackendsFormat,
+
+    /// Skip paths matching this glob (relative to the walked directory); repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Which program runs the configuration.
+    #[arg(long, value_enum)]
+    pub engine: Option<Engine>,
+
+    /// The store of configurations without an endpoint; replaces `store`.
+    #[arg(long, value_name = "STORE")]
+    pub store: Option<String>,
+
+    /// Use this configuration file instead of looking for `tfblint.toml`.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore every configuration file.
+    #[arg(long)]
+    pub no_config: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BackendsFormat {
+    /// A table.
+    Human,
+    /// `{"version": 1, "backends": [...]}`.
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

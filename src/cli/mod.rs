@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-pub use args::{Cli, ColorChoice, Command};
+pub use args::{BackendsArgs, BackendsFormat, Cli, ColorChoice, Command};
 
 use crate::diagnostic::Severity;
 use crate::input::source::ParseMode;
@@ -65,12 +65,13 @@ fn run(cli: Cli) -> Result<u8, String> {
             print_out(rule.doc)?;
             return Ok(exit::CLEAN);
         }
+        Some(Command::Backends(args)) => return backends(args),
         None => {}
     }
 
     let cwd =
         std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
-    let config = resolve_config(&cli, &cwd)?;
+    let config = resolve_config(&Flags::of(&cli), &cwd)?;
     let fail_on = config.fail_on;
     let mut options = Options::new(config, cwd);
     if cli.no_prefilter {
@@ -115,9 +116,48 @@ fn run(cli: Cli) -> Result<u8, String> {
             color: cli.color_resolved(),
         },
     );
-    // When every path failed there is nothing to report: only the errors are printed.
+    if print_report(&discovery, &output)? {
+        return Ok(exit::ERROR);
+    }
+    let failed = report.diagnostics.iter().any(|d| fail_on.fails(d.severity));
+    Ok(if failed { exit::FINDINGS } else { exit::CLEAN })
+}
+
+/// `tfblint backends`: the inventory, as a table or JSON. Exit 2 when a path failed.
+fn backends(args: &BackendsArgs) -> Result<u8, String> {
+    let cwd =
+        std::env::current_dir().map_err(|e| format!("cannot read the working directory: {e}"))?;
+    let flags = Flags {
+        config: args.config.as_ref(),
+        no_config: args.no_config,
+        exclude: &args.exclude,
+        engine: args.engine,
+        store: args.store.as_deref(),
+        ..Flags::default()
+    };
+    let config = resolve_config(&flags, &cwd)?;
+    let workspace = Workspace::new(Options::new(config, cwd))?;
+    let discovery = workspace.discover(&args.paths, &[]);
+    let rows = workspace.backends(&discovery, &[]);
+    let output = match args.format {
+        BackendsFormat::Human => render::backends::table(&rows),
+        BackendsFormat::Json => render::backends::json(&rows),
+    };
+    Ok(if print_report(&discovery, &output)? {
+        exit::ERROR
+    } else {
+        exit::CLEAN
+    })
+}
+
+/// Prints `output`, then a line for each path that could not be read; returns whether there
+/// was one. When every path failed there is nothing to report: only the errors are printed.
+fn print_report(
+    discovery: &crate::input::discover::Discovery,
+    output: &str,
+) -> Result<bool, String> {
     let written = if !discovery.modules.is_empty() || discovery.errors.is_empty() {
-        print_out(&output)
+        print_out(output)
     } else {
         Ok(())
     };
@@ -125,16 +165,44 @@ fn run(cli: Cli) -> Result<u8, String> {
         print_error(error);
     }
     written?;
-    if !discovery.errors.is_empty() {
-        return Ok(exit::ERROR);
+    Ok(!discovery.errors.is_empty())
+}
+
+/// The command line's flags that bear on the configuration.
+#[derive(Default)]
+struct Flags<'a> {
+    config: Option<&'a PathBuf>,
+    no_config: bool,
+    select: Option<&'a [String]>,
+    ignore: Option<&'a [String]>,
+    severity: &'a [String],
+    exclude: &'a [String],
+    spaces_regions: Option<&'a [String]>,
+    engine: Option<crate::model::context::Engine>,
+    fail_on: Option<config::FailOn>,
+    store: Option<&'a str>,
+}
+
+impl<'a> Flags<'a> {
+    fn of(cli: &'a Cli) -> Self {
+        Flags {
+            config: cli.config.as_ref(),
+            no_config: cli.no_config,
+            select: cli.select.as_deref(),
+            ignore: cli.ignore.as_deref(),
+            severity: &cli.severity,
+            exclude: &cli.exclude,
+            spaces_regions: cli.spaces_regions.as_deref(),
+            engine: cli.engine,
+            fail_on: cli.fail_on,
+            store: cli.store.as_deref(),
+        }
     }
-    let failed = report.diagnostics.iter().any(|d| fail_on.fails(d.severity));
-    Ok(if failed { exit::FINDINGS } else { exit::CLEAN })
 }
 
 /// The configuration file (discovered or named) with the command line's flags laid over it.
-fn resolve_config(cli: &Cli, cwd: &Path) -> Result<Config, String> {
-    let path = match (&cli.config, cli.no_config) {
+fn resolve_config(cli: &Flags, cwd: &Path) -> Result<Config, String> {
+    let path = match (cli.config, cli.no_config) {
         (Some(path), _) => Some(path.clone()),
         (None, true) => None,
         (None, false) => config::discover(cwd),
@@ -149,13 +217,13 @@ fn resolve_config(cli: &Cli, cwd: &Path) -> Result<Config, String> {
             .map(|c| Selector::parse(c).map_err(|m| format!("--{flag}: {m}")))
             .collect()
     };
-    if let Some(codes) = &cli.select {
+    if let Some(codes) = cli.select {
         config.select = selectors("select", codes)?;
     }
-    if let Some(codes) = &cli.ignore {
+    if let Some(codes) = cli.ignore {
         config.ignore = selectors("ignore", codes)?;
     }
-    for pair in &cli.severity {
+    for pair in cli.severity {
         let (code, level) = pair.split_once('=').ok_or_else(|| {
             format!("--severity `{pair}`: expected CODE=LEVEL, e.g. TFB501=error")
         })?;
@@ -174,10 +242,13 @@ fn resolve_config(cli: &Cli, cwd: &Path) -> Result<Config, String> {
         config.severity.insert(rule.code, severity);
     }
     if !cli.exclude.is_empty() {
-        config.exclude = cli.exclude.clone();
+        config.exclude = cli.exclude.to_vec();
     }
-    if let Some(regions) = &cli.spaces_regions {
-        config.spaces_regions = regions.clone();
+    if let Some(regions) = cli.spaces_regions {
+        config.spaces_regions = regions.to_vec();
+    }
+    if let Some(name) = cli.store {
+        config.store = Some(config::parse_store(name).map_err(|m| format!("--store: {m}"))?);
     }
     if let Some(engine) = cli.engine {
         config.engine = Some(engine);
@@ -189,8 +260,9 @@ fn resolve_config(cli: &Cli, cwd: &Path) -> Result<Config, String> {
 }
 
 fn rules_table() -> String {
-    let mut out =
-        String::from("CODE    NAME                              SEVERITY  FIX     SUMMARY\n");
+    let mut out = String::from(
+        "CODE    NAME                              SEVERITY  FIX     STORES         SUMMARY\n",
+    );
     for rule in rules::RULES {
         let fix = match rule.fix {
             rules::Fixability::Never => "-",
@@ -198,8 +270,13 @@ fn rules_table() -> String {
             rules::Fixability::Unsafe => "unsafe",
         };
         out.push_str(&format!(
-            "{:<7} {:<33} {:<9} {:<7} {}\n",
-            rule.code, rule.name, rule.severity, fix, rule.summary
+            "{:<7} {:<33} {:<9} {:<7} {:<14} {}\n",
+            rule.code,
+            rule.name,
+            rule.severity,
+            fix,
+            rule.stores.describe(),
+            rule.summary
         ));
     }
     out

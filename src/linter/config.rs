@@ -14,6 +14,7 @@ use toml::Spanned;
 use crate::diagnostic::Severity;
 use crate::input::init::pairing::ExplicitPair;
 use crate::model::context::Engine;
+use crate::model::stores::{StoreId, StoreSetting, STORES};
 use crate::rules::{self, Rule};
 
 /// The names a configuration file may have, in order of preference.
@@ -51,6 +52,35 @@ pub struct FileConfig {
     pub fail_on: Option<FailOn>,
     /// Module directory → globs of the partial files `terraform init` passes it.
     pub backend_config: Option<BTreeMap<Spanned<String>, Vec<Spanned<String>>>>,
+    pub store: Option<Spanned<String>>,
+    pub per_path_store: Option<Ordered<Spanned<String>, Spanned<String>>>,
+}
+
+/// A table whose entries keep the order they are written in.
+#[derive(Debug)]
+pub struct Ordered<K, V>(pub Vec<(K, V)>);
+
+impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Ordered<K, V> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit<K, V>(std::marker::PhantomData<(K, V)>);
+        impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> serde::de::Visitor<'de> for Visit<K, V> {
+            type Value = Ordered<K, V>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a table")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    out.push(entry);
+                }
+                Ok(Ordered(out))
+            }
+        }
+        deserializer.deserialize_map(Visit(std::marker::PhantomData))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -114,6 +144,11 @@ pub struct Config {
     pub fail_on: FailOn,
     /// Pairings of modules with partial files, declared in `[backend-config]`.
     pub backend_config: Vec<ExplicitPair>,
+    /// The store of configurations without an endpoint.
+    pub store: Option<StoreId>,
+    /// Globs (relative to the configuration's directory) → the store of configurations
+    /// without an endpoint whose backend is in a matching file; the first match wins.
+    pub per_path_store: Vec<(GlobSet, String, StoreId)>,
     /// The directory per-file-ignores globs are relative to.
     pub root: PathBuf,
 }
@@ -132,7 +167,23 @@ impl Config {
             engine: None,
             fail_on: FailOn::Error,
             backend_config: Vec::new(),
+            store: None,
+            per_path_store: Vec::new(),
             root: root.to_path_buf(),
+        }
+    }
+
+    /// The `store` settings as the model takes them.
+    pub fn store_setting(&self, cwd: &Path) -> StoreSetting {
+        StoreSetting {
+            default: self.store,
+            by_path: self
+                .per_path_store
+                .iter()
+                .map(|(set, _, id)| (set.clone(), *id))
+                .collect(),
+            root: self.root.clone(),
+            cwd: cwd.to_path_buf(),
         }
     }
 
@@ -160,6 +211,25 @@ impl Config {
             .filter(|(set, _, _)| set.is_match(rel))
             .flat_map(|(_, _, selectors)| selectors)
             .collect()
+    }
+}
+
+/// A store a configuration without an endpoint can be said to target: any store but
+/// `unknown`, which is a conclusion, not a target.
+pub fn parse_store(name: &str) -> Result<StoreId, String> {
+    match StoreId::from_key(name) {
+        Some(id) if id != StoreId::Unknown => Ok(id),
+        _ => {
+            let keys: Vec<&str> = STORES
+                .iter()
+                .filter(|s| s.id != StoreId::Unknown)
+                .map(|s| s.key)
+                .collect();
+            Err(format!(
+                "unknown store `{name}` (one of {})",
+                keys.join(", ")
+            ))
+        }
     }
 }
 
@@ -233,21 +303,33 @@ pub fn load(path: &Path, cwd: &Path) -> Result<Config, String> {
         })?;
         config.exclude.push(glob.get_ref().clone());
     }
-    for (glob, codes) in file.per_file_ignores.iter().flatten() {
+    let glob_set = |key: &str, glob: &Spanned<String>| -> Result<GlobSet, String> {
         let compiled = Glob::new(glob.get_ref()).map_err(|e| {
             at(
                 glob.span(),
-                format!(
-                    "`per-file-ignores`: invalid glob `{}`: {}",
-                    glob.get_ref(),
-                    e.kind()
-                ),
+                format!("`{key}`: invalid glob `{}`: {}", glob.get_ref(), e.kind()),
             )
         })?;
-        let set = GlobSetBuilder::new()
+        GlobSetBuilder::new()
             .add(compiled)
             .build()
-            .map_err(|e| at(glob.span(), e.to_string()))?;
+            .map_err(|e| at(glob.span(), e.to_string()))
+    };
+    let store = |key: &str, name: &Spanned<String>| -> Result<StoreId, String> {
+        parse_store(name.get_ref()).map_err(|m| at(name.span(), format!("`{key}`: {m}")))
+    };
+    if let Some(name) = &file.store {
+        config.store = Some(store("store", name)?);
+    }
+    for (glob, name) in file.per_path_store.iter().flat_map(|o| &o.0) {
+        let set = glob_set("per-path-store", glob)?;
+        let id = store("per-path-store", name)?;
+        config
+            .per_path_store
+            .push((set, glob.get_ref().clone(), id));
+    }
+    for (glob, codes) in file.per_file_ignores.iter().flatten() {
+        let set = glob_set("per-file-ignores", glob)?;
         config.per_file_ignores.push((
             set,
             glob.get_ref().clone(),

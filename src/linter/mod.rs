@@ -15,8 +15,10 @@
 pub mod config;
 pub mod fixer;
 pub mod init_load;
+pub mod inventory;
 pub mod pipeline;
 pub mod suppress;
 pub mod workspace;
 
+pub use inventory::{BackendRow, Locking};
 pub use workspace::{Buffer, Linted, Workspace};

@@ -14,6 +14,7 @@ use crate::linter::config::Config;
 use crate::linter::suppress;
 use crate::model::context::{Module, ModuleContext, Settings};
 use crate::model::masking::{mask, secret_text_ranges};
+use crate::model::stores::Stores;
 use crate::rules::{self, pipeline, Sink};
 
 /// What a run is asked to do, beyond which files: the configuration with flags laid over.
@@ -32,6 +33,7 @@ impl Options {
         let settings = Settings {
             engine: config.engine,
             spaces_regions: config.spaces_regions.clone(),
+            store: config.store_setting(&cwd),
         };
         Options {
             config,
@@ -136,10 +138,18 @@ pub fn lint_module(module: &Module, options: &Options) -> ModuleOutcome {
         }
     }
     let ctx = ModuleContext::new(module, &options.settings);
+    // Each rule sees only the configurations on the stores it declares; one view per set.
+    let mut views: Vec<(Stores, Option<ModuleContext>)> = Vec::new();
     for rule in rules::RULES.iter().filter(|r| config.is_enabled(r)) {
-        if let Some(check) = rule.check {
-            check(&ctx, &mut sink);
-        }
+        let Some(check) = rule.check else { continue };
+        let index = match views.iter().position(|(s, _)| *s == rule.stores) {
+            Some(i) => i,
+            None => {
+                views.push((rule.stores, ctx.for_stores(rule.stores)));
+                views.len() - 1
+            }
+        };
+        check(views[index].1.as_ref().unwrap_or(&ctx), &mut sink);
     }
     let mut diagnostics: Vec<Diagnostic> = sink
         .into_diagnostics()

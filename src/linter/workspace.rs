@@ -91,6 +91,16 @@ impl Workspace {
         }
     }
 
+    /// One row per s3 configuration of what was found: where its state lives
+    /// (`tfblint backends`).
+    pub fn backends(&self, discovery: &Discovery, buffers: &[Buffer]) -> Vec<super::BackendRow> {
+        super::inventory::rows(
+            &discovery.modules,
+            &self.absolute_buffers(buffers),
+            &self.options,
+        )
+    }
+
     /// Plans every fix of what was found (nothing is written).
     pub fn plan_fixes(&self, discovery: &Discovery, buffers: &[Buffer], fix: FixOptions) -> Plan {
         fixer::plan(

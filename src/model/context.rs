@@ -19,6 +19,7 @@ use crate::model::init::{CliSetting, FileRef, InitData, InitItem};
 use crate::model::s3config::body_args;
 pub use crate::model::s3config::{EndpointArg, Missing, S3Config};
 use crate::model::schema::CREDENTIAL_ARGUMENTS;
+use crate::model::stores::StoreSetting;
 use crate::model::value::Literal;
 
 /// Which program will run the configuration.
@@ -39,6 +40,8 @@ pub struct Settings {
     pub engine: Option<Engine>,
     /// Spaces regions newer than the built-in list.
     pub spaces_regions: Vec<String>,
+    /// Which store configurations without an endpoint target.
+    pub store: StoreSetting,
 }
 
 /// A directory's Terraform files, sorted by path, and what `terraform init` passes to it.
@@ -147,7 +150,7 @@ impl<'a> Arg<'a> {
 }
 
 /// Everything the rules see of one module.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ModuleContext<'a> {
     pub module: &'a Module,
     pub settings: &'a Settings,
@@ -247,23 +250,27 @@ impl<'a> ModuleContext<'a> {
             s3_configs.extend(
                 partials
                     .iter()
-                    .map(|p| S3Config::new(Some(*block), Some(*p))),
+                    .map(|p| S3Config::new(Some(*block), Some(*p), &settings.store)),
             );
             s3_configs.extend(
                 module
                     .init
                     .configs
                     .iter()
-                    .map(|init| S3Config::with_init(*block, module, init)),
+                    .map(|init| S3Config::with_init(*block, module, init, &settings.store)),
             );
             if partials.is_empty() && module.init.configs.is_empty() {
-                s3_configs.push(S3Config::new(Some(*block), None));
+                s3_configs.push(S3Config::new(Some(*block), None, &settings.store));
             }
         }
         // A partial file alone is linted as a complete s3 configuration, unless the module
         // declares another backend type that it belongs to.
         if s3_blocks.is_empty() && !has_other_backend {
-            s3_configs.extend(partials.iter().map(|p| S3Config::new(None, Some(*p))));
+            s3_configs.extend(
+                partials
+                    .iter()
+                    .map(|p| S3Config::new(None, Some(*p), &settings.store)),
+            );
         }
 
         ModuleContext {

@@ -7,7 +7,8 @@
 //! - [`value`]: literal values of HCL expressions; [`version`] and [`constraints`]: Terraform
 //!   versions and `required_version` constraints, as go-version reads them;
 //! - [`schema`]: the s3 backend's arguments, their types and status; [`spaces`] and
-//!   [`endpoints`]: DigitalOcean Spaces facts and endpoint values;
+//!   [`endpoints`]: DigitalOcean Spaces facts and endpoint values; [`stores`]: which store
+//!   each configuration talks to, and what each store documents;
 //! - [`secrets`] and [`masking`]: where credentials are written, and how their values are
 //!   masked before any text is shown.
 //!
@@ -22,5 +23,7 @@ pub mod s3config;
 pub mod schema;
 pub mod secrets;
 pub mod spaces;
+mod store_table;
+pub mod stores;
 pub mod value;
 pub mod version;

@@ -12,6 +12,7 @@ use crate::input::source::SourceFile;
 use crate::model::context::{Arg, BlockRef, Module, ModuleContext};
 use crate::model::init::{InitConfig, InitItem};
 use crate::model::spaces::Endpoint;
+use crate::model::stores::{self, Detected, StoreSetting};
 use crate::model::value::{object_get, Literal};
 
 /// One effective s3 backend configuration: a `backend "s3"` block, a partial file, or both
@@ -31,6 +32,8 @@ pub struct S3Config<'a> {
     pub partials: Vec<&'a SourceFile>,
     /// The init command passes something tfblint cannot know: nothing is missing for sure.
     pub open: bool,
+    /// The store it talks to ([`stores::detect`]).
+    pub store: Detected,
 }
 
 pub(crate) fn body_args(file: &SourceFile) -> impl Iterator<Item = Arg<'_>> {
@@ -41,7 +44,11 @@ pub(crate) fn body_args(file: &SourceFile) -> impl Iterator<Item = Arg<'_>> {
 }
 
 impl<'a> S3Config<'a> {
-    pub(crate) fn new(block: Option<BlockRef<'a>>, partial: Option<&'a SourceFile>) -> Self {
+    pub(crate) fn new(
+        block: Option<BlockRef<'a>>,
+        partial: Option<&'a SourceFile>,
+        setting: &StoreSetting,
+    ) -> Self {
         let block_args = block.into_iter().flat_map(|b| {
             b.block
                 .body
@@ -49,19 +56,32 @@ impl<'a> S3Config<'a> {
                 .map(move |attr| Arg::of(b.file, attr))
         });
         let partial_args = partial.into_iter().flat_map(body_args);
-        S3Config {
+        let mut config = S3Config {
             block,
             partial,
             arguments: block_args.chain(partial_args).collect(),
             init: None,
             partials: partial.into_iter().collect(),
             open: false,
-        }
+            store: Detected::default(),
+        };
+        config.detect_store(setting);
+        config
+    }
+
+    fn detect_store(&mut self, setting: &StoreSetting) {
+        let (home, _) = self.anchor();
+        self.store = stores::detect(self, setting.for_file(&home.path));
     }
 
     /// The block with what one init command passes, in command-line order.
-    pub(crate) fn with_init(block: BlockRef<'a>, module: &'a Module, init: &'a InitConfig) -> Self {
-        let mut config = S3Config::new(Some(block), None);
+    pub(crate) fn with_init(
+        block: BlockRef<'a>,
+        module: &'a Module,
+        init: &'a InitConfig,
+        setting: &StoreSetting,
+    ) -> Self {
+        let mut config = S3Config::new(Some(block), None, setting);
         let source = init.source.map(|i| &module.init.files[i]);
         for item in &init.items {
             match item {
@@ -80,6 +100,8 @@ impl<'a> S3Config<'a> {
         }
         config.partial = config.partials.first().copied();
         config.init = Some((init, source));
+        // The store of the configuration as merged: the endpoint may come from the command.
+        config.detect_store(setting);
         config
     }
 
@@ -118,29 +140,6 @@ impl<'a> S3Config<'a> {
             (None, Some(p)) => format!("in `{}`", p.file_name()),
             (None, None) => String::new(),
         }
-    }
-
-    /// The files that gave values to this configuration, in merge order and each once: the
-    /// block's, the partial files', and the file holding the init command whose settings it
-    /// uses (a workflow, a script).
-    pub fn files(&self) -> Vec<&'a SourceFile> {
-        let mut out: Vec<&'a SourceFile> = Vec::new();
-        let sources = self
-            .block
-            .map(|b| b.file)
-            .into_iter()
-            .chain(self.partials.iter().copied());
-        let init = self
-            .arguments
-            .iter()
-            .filter(|a| a.cli.is_some())
-            .map(|a| a.file);
-        for file in sources.chain(init) {
-            if !out.iter().any(|f| std::ptr::eq(*f, file)) {
-                out.push(file);
-            }
-        }
-        out
     }
 
     /// Where an init configuration's settings come from: "by `terraform init` in `x.yml`
@@ -189,9 +188,9 @@ impl<'a> S3Config<'a> {
         self.endpoint()?.literal().as_str().map(Endpoint::parse)
     }
 
-    /// Whether the endpoint is a DigitalOcean Spaces host.
+    /// Whether the store is DigitalOcean Spaces (by its endpoint, or by the `store` setting).
     pub fn is_spaces(&self) -> bool {
-        self.parsed_endpoint().is_some_and(|e| e.is_spaces())
+        self.store.id == stores::StoreId::Spaces
     }
 }
 

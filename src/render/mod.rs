@@ -1,5 +1,6 @@
 //! One renderer per output format. Each is a pure function of a [`Report`].
 
+pub mod backends;
 pub mod checkstyle;
 pub mod compact;
 pub mod github;

@@ -1,7 +1,7 @@
 //! TFB002 backend-config-not-found: a `-backend-config` file path that resolves to nothing;
 //! `terraform init` fails on it.
 
-use super::{rule_doc, Fixability, Rule, Sink};
+use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
 use crate::model::context::ModuleContext;
 use crate::model::init::InitItem;
@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     name: "backend-config-not-found",
     severity: Severity::Error,
     fix: Fixability::Never,
+    stores: Stores::ALL,
     summary: "A `-backend-config` file path of a `terraform init` command does not exist",
     doc: rule_doc!("TFB002"),
     check: Some(check),

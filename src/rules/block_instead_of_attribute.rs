@@ -4,7 +4,7 @@
 use hcl_edit::structure::{Block, Body};
 use hcl_edit::Span;
 
-use super::{rule_doc, Fixability, Rule, Sink};
+use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
 use crate::fix::{self, edits};
 use crate::input::source::SourceFile;
@@ -18,6 +18,7 @@ pub static RULE: Rule = Rule {
     fix: Fixability::Safe,
     summary: "A nested block in an s3 backend configuration, such as `endpoints { … }` without `=`",
     doc: rule_doc!("TFB207"),
+    stores: Stores::ALL,
     check: Some(check),
 };
 

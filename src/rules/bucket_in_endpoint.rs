@@ -1,6 +1,6 @@
 //! TFB205 bucket-in-endpoint: the bucket written into a Spaces endpoint's host or path.
 
-use super::{rule_doc, Fixability, Rule, Sink};
+use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::{Edit, Fix, Severity};
 use crate::fix::{self, edits};
 use crate::input::source::FileKind;
@@ -15,6 +15,7 @@ pub static RULE: Rule = Rule {
     fix: Fixability::Safe,
     summary: "A Spaces endpoint has the bucket in its host or path",
     doc: rule_doc!("TFB205"),
+    stores: Stores::SPACES,
     check: Some(check),
 };
 

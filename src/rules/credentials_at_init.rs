@@ -1,7 +1,7 @@
 //! TFB403 credentials-at-init: a credential passed as `-backend-config=KEY=VALUE` is written
 //! into `.terraform/terraform.tfstate` and every plan file.
 
-use super::{rule_doc, Fixability, Rule, Sink};
+use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
 use crate::input::init::SettingValue;
 use crate::model::context::ModuleContext;
@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     name: "credentials-at-init",
     severity: Severity::Error,
     fix: Fixability::Never,
+    stores: Stores::ALL,
     summary: "A credential is passed to `terraform init` as `-backend-config=KEY=VALUE`",
     doc: rule_doc!("TFB403"),
     check: Some(check),

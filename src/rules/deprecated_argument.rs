@@ -1,8 +1,7 @@
 //! TFB202 deprecated-argument: an argument renamed in 1.6.0 (`endpoint`, `force_path_style`, …),
 //! and the error of setting it together with its new name.
 
-use super::dynamodb_locking::foreign_endpoint;
-use super::{rule_doc, Fixability, Rule, Sink};
+use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::{Fix, Severity};
 use crate::fix::{self, edits};
 use crate::model::context::{Arg, ModuleContext, S3Config};
@@ -19,6 +18,7 @@ pub static RULE: Rule = Rule {
     fix: Fixability::Safe,
     summary: "A deprecated s3 argument that has a new name (an error when both are set)",
     doc: rule_doc!("TFB202"),
+    stores: Stores::ALL,
     check: Some(check),
 };
 
@@ -42,9 +42,7 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
             .filter(|c| c.arguments.iter().any(|a| std::ptr::eq(a.attr, arg.attr)))
             .collect();
         // DynamoDB settings on a store that is not AWS are TFB502's, which says to remove them.
-        if DYNAMODB_ARGUMENTS.contains(&name)
-            && configs.iter().any(|c| foreign_endpoint(c).is_some())
-        {
+        if DYNAMODB_ARGUMENTS.contains(&name) && configs.iter().any(|c| c.lacks_dynamodb()) {
             continue;
         }
         let conflict = configs
@@ -195,7 +193,7 @@ fn rename_fix(ctx: &ModuleContext, configs: &[&S3Config], arg: &Arg, to: &str) -
                 )
                 // DynamoDB settings off AWS are TFB502's to remove.
                 .filter(|(a, _)| {
-                    !(DYNAMODB_ARGUMENTS.contains(&a.name()) && foreign_endpoint(config).is_some())
+                    !(DYNAMODB_ARGUMENTS.contains(&a.name()) && config.lacks_dynamodb())
                 })
                 .collect();
             moved.sort_by_key(|(a, _)| a.span().start);

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::{rule_doc, Fixability, Rule, Sink};
+use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
 use crate::input::source::{FileKind, SourceFile};
 use crate::model::context::{BlockRef, Engine, ModuleContext};
@@ -16,6 +16,7 @@ pub static RULE: Rule = Rule {
     fix: Fixability::Never,
     summary: "A module with two backend blocks, a `cloud` and a `backend` block, or an argument set twice",
     doc: rule_doc!("TFB604"),
+    stores: Stores::ALL,
     check: Some(check),
 };
 

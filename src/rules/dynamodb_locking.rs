@@ -1,14 +1,14 @@
 //! TFB502 dynamodb-locking: DynamoDB locking on a store that is not AWS.
 
-use super::{rule_doc, Fixability, Rule, Sink};
+use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
 use crate::fix::{self, edits};
-use crate::model::context::{Engine, ModuleContext, S3Config};
+use crate::model::context::{Engine, ModuleContext};
 use crate::model::schema::{
     engine_name, lookup, s3_argument, s3_path, Status, DYNAMODB_ARGUMENTS,
     MIN_TERRAFORM_FOR_LOCKFILE,
 };
-use crate::model::spaces::Endpoint;
+use crate::model::stores::Support;
 use crate::model::value::Literal;
 
 pub static RULE: Rule = Rule {
@@ -18,6 +18,7 @@ pub static RULE: Rule = Rule {
     fix: Fixability::Unsafe,
     summary: "DynamoDB locking is configured for an S3 endpoint that is not AWS",
     doc: rule_doc!("TFB502"),
+    stores: Stores::S3_COMPATIBLE,
     check: Some(check),
 };
 
@@ -27,10 +28,12 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
         (Engine::OpenTofu, Some(Status::Supported { since: Some(v) })) => v,
         _ => MIN_TERRAFORM_FOR_LOCKFILE,
     };
-    for config in &ctx.s3_configs {
-        let Some(endpoint) = foreign_endpoint(config) else {
-            continue;
+    for config in ctx.s3_configs.iter().filter(|c| c.lacks_dynamodb()) {
+        let place = match config.store.host() {
+            Some(host) if !host.is_empty() => format!("`{host}`"),
+            _ => config.store.id.name().to_string(),
         };
+        let yandex_like = matches!(config.store.store().dynamodb, Support::Documented(_));
         let locks_with_file = config
             .get("use_lockfile")
             .is_some_and(|a| a.literal().as_bool() == Some(true));
@@ -77,13 +80,21 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
                 &RULE,
                 setting.file,
                 setting.key_span,
-                format!(
-                    "`{path}` configures DynamoDB locking, but the state is on `{}`, not AWS: DynamoDB does not exist there{deprecated}",
-                    endpoint.host
-                ),
+                if yandex_like {
+                    format!(
+                        "`{path}` configures DynamoDB locking, but no `endpoints.dynamodb` is set: on {}, the lock table is reached through its own endpoint, and without one Terraform asks AWS{deprecated}",
+                        config.store.id.name()
+                    )
+                } else {
+                    format!(
+                        "`{path}` configures DynamoDB locking, but the state is on {place}, not AWS: DynamoDB does not exist there{deprecated}"
+                    )
+                },
             )
             .with_label("DynamoDB is AWS-only")
-            .with_help(if locks_with_file {
+            .with_help(if yandex_like {
+                "set `endpoints = { dynamodb = \"<the Document API endpoint of your lock database>\" }`, as the store's documentation shows".to_string()
+            } else if locks_with_file {
                 format!("remove `{path}`: `use_lockfile = true` already locks the state")
             } else {
                 format!("remove `{path}` and lock with a file next to the state: `use_lockfile = true` ({tool} {lockfile_from} or later)")
@@ -92,32 +103,5 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
                 diagnostic.with_fix(fix);
             }
         }
-    }
-}
-
-/// The S3 endpoint, when one is written and is not an AWS host.
-pub(super) fn foreign_endpoint(config: &S3Config) -> Option<Endpoint> {
-    config
-        .parsed_endpoint()
-        .filter(|e| !e.host.is_empty() && !is_aws_host(&e.host))
-}
-
-fn is_aws_host(host: &str) -> bool {
-    ["amazonaws.com", "amazonaws.com.cn"]
-        .iter()
-        .any(|d| host == *d || host.ends_with(&format!(".{d}")))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_aws_host;
-
-    #[test]
-    fn aws_hosts() {
-        assert!(is_aws_host("s3.us-east-1.amazonaws.com"));
-        assert!(is_aws_host("s3.cn-north-1.amazonaws.com.cn"));
-        assert!(!is_aws_host("nyc3.digitaloceanspaces.com"));
-        assert!(!is_aws_host("amazonaws.com.evil.example"));
-        assert!(!is_aws_host("notamazonaws.com"));
     }
 }

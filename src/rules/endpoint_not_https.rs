@@ -1,6 +1,6 @@
 //! TFB203 endpoint-not-https: an endpoint without a scheme, or plain `http://` to a public host.
 
-use super::{rule_doc, Fixability, Rule, Sink};
+use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
 use crate::fix::{self, edits};
 use crate::model::context::ModuleContext;
@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix: Fixability::Safe,
     summary: "An endpoint has no scheme, or uses plain http:// to a public host",
     doc: rule_doc!("TFB203"),
+    stores: Stores::ALL,
     check: Some(check),
 };
 

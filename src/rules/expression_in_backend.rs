@@ -1,6 +1,6 @@
 //! TFB601 expression-in-backend: a backend block cannot refer to anything or call functions.
 
-use super::{rule_doc, Fixability, Rule, Sink};
+use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
 use crate::input::init::SettingValue;
 use crate::model::context::{Engine, ModuleContext};
@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix: Fixability::Never,
     summary: "A backend argument uses a reference, interpolation or function call",
     doc: rule_doc!("TFB601"),
+    stores: Stores::ALL,
     check: Some(check),
 };
 

@@ -1,6 +1,6 @@
 //! TFB401 hardcoded-credentials: keys in backend configuration leak into `.terraform/` and plans.
 
-use super::{rule_doc, Fixability, Rule, Sink};
+use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
 use crate::model::context::ModuleContext;
 use crate::model::schema::CREDENTIAL_ARGUMENTS;
@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix: Fixability::Never,
     summary: "Credentials or an encryption key are written in a backend configuration",
     doc: rule_doc!("TFB401"),
+    stores: Stores::ALL,
     check: Some(check),
 };
 

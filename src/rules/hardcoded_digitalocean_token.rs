@@ -1,6 +1,6 @@
 //! TFB402 hardcoded-digitalocean-token: a DigitalOcean API token or provider key in a file.
 
-use super::{rule_doc, Fixability, Rule, Sink};
+use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
 use crate::model::context::ModuleContext;
 use crate::model::secrets::{provider_secrets, tokens_in_literals};
@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     fix: Fixability::Never,
     summary: "A DigitalOcean API token or Spaces key is written in a file",
     doc: rule_doc!("TFB402"),
+    stores: Stores::ALL,
     check: Some(check),
 };
 

@@ -1,6 +1,6 @@
 //! TFB606 invalid-bucket-name: on Spaces, a `bucket` that no Space can be named.
 
-use super::{rule_doc, Fixability, Rule, Sink};
+use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
 use crate::model::context::ModuleContext;
 use crate::model::spaces::looks_like_placeholder;
@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     fix: Fixability::Never,
     summary: "On Spaces, `bucket` is not a valid bucket name",
     doc: rule_doc!("TFB606"),
+    stores: Stores::SPACES,
     check: Some(check),
 };
 

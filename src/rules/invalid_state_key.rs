@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use super::{rule_doc, Fixability, Rule, Sink};
+use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
 use crate::model::context::{Arg, ModuleContext};
 
@@ -13,6 +13,7 @@ pub static RULE: Rule = Rule {
     fix: Fixability::Never,
     summary: "`key` is empty or malformed, or `workspace_key_prefix` starts or ends with `/`",
     doc: rule_doc!("TFB607"),
+    stores: Stores::ALL,
     check: Some(check),
 };
 

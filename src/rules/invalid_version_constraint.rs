@@ -1,6 +1,6 @@
 //! TFB104 invalid-version-constraint: Terraform would refuse the constraint itself.
 
-use super::{rule_doc, Fixability, Rule, Sink};
+use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
 use crate::model::constraints::Parsed;
 use crate::model::context::ModuleContext;
@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     fix: Fixability::Never,
     summary: "A `required_version` Terraform rejects as malformed",
     doc: rule_doc!("TFB104"),
+    stores: Stores::ALL,
     check: Some(check),
 };
 

@@ -1,6 +1,6 @@
 //! TFB103 lockfile-needs-terraform-1-11: `use_lockfile` is ignored or experimental before 1.11.
 
-use super::{rule_doc, Fixability, Rule, Sink};
+use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
 use crate::fix::{self, versions};
 use crate::model::context::ModuleContext;
@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     fix: Fixability::Unsafe,
     summary: "`use_lockfile = true` while `required_version` admits a version without it (Terraform < 1.11, OpenTofu < 1.10)",
     doc: rule_doc!("TFB103"),
+    stores: Stores::ALL,
     check: Some(check),
 };
 

@@ -1,7 +1,7 @@
 //! TFB605 missing-bucket-or-key: a required argument (`bucket`, `key`) is set neither in the
 //! block nor in a partial file; or the whole configuration is left to `terraform init`.
 
-use super::{rule_doc, Fixability, Rule, Sink};
+use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
 use crate::model::context::{Missing, ModuleContext};
 use crate::model::schema::S3_ARGUMENTS;
@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
     summary:
         "An s3 configuration has no `bucket` or no `key`, or is left entirely to `terraform init`",
     doc: rule_doc!("TFB605"),
+    stores: Stores::ALL,
     check: Some(check),
 };
 

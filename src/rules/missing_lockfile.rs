@@ -1,10 +1,12 @@
 //! TFB501 missing-lockfile: without `use_lockfile = true`, concurrent runs can corrupt state.
 
-use super::{rule_doc, Fixability, Rule, Sink};
+use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::{Edit, Severity};
 use crate::fix::{self, edits, versions};
 use crate::input::source::SourceFile;
-use crate::model::context::{Missing, ModuleContext, S3Config};
+use crate::model::context::{Arg, Engine, Missing, ModuleContext, S3Config};
+use crate::model::stores::{StoreId, Support};
+use crate::model::value::Literal;
 
 pub static RULE: Rule = Rule {
     code: "TFB501",
@@ -13,6 +15,7 @@ pub static RULE: Rule = Rule {
     fix: Fixability::Unsafe,
     summary: "State locking is off: `use_lockfile` is absent or not true",
     doc: rule_doc!("TFB501"),
+    stores: Stores::ALL,
     check: Some(check),
 };
 
@@ -20,8 +23,16 @@ const HELP: &str =
     "add `use_lockfile = true` (Terraform 1.11 or later: set `required_version = \"~> 1.11\"`)";
 
 fn check(ctx: &ModuleContext, sink: &mut Sink) {
-    for Missing { config, place } in ctx.missing(|c| c.get("use_lockfile").is_some()) {
+    let present = |c: &S3Config| c.get("use_lockfile").is_some() || dynamodb_locks(c).is_some();
+    for Missing { config, place } in ctx.missing(present) {
         let (file, span) = config.anchor();
+        let help = match config.store.store().lockfile {
+            Support::Documented(_) => HELP.to_string(),
+            Support::Undocumented => format!(
+                "{HELP}, if {} supports conditional writes (`If-None-Match`), which its documentation does not say",
+                config.store.id.name()
+            ),
+        };
         // A `dynamodb_table` beside it (on a store without DynamoDB) makes way for it.
         let edit = dynamodb_table_here(config, file)
             .map(|arg| edits::replace_argument(&arg, "use_lockfile", "true"))
@@ -33,8 +44,29 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
             format!("state locking is off: `use_lockfile` is not set {place}"),
         )
         .with_label("no state locking")
-        .with_help(HELP)
+        .with_help(help)
         .with_fix(lockfile_fix(ctx, file, "add `use_lockfile = true`", edit));
+    }
+    // DynamoDB locking on AWS works, but Terraform 1.11 deprecated it (OpenTofu did not).
+    if ctx.engine == Engine::Terraform {
+        for config in ctx.s3_configs.iter().filter(|c| c.store.id == StoreId::Aws) {
+            if config.get("use_lockfile").is_some() {
+                continue;
+            }
+            let Some(arg) = dynamodb_locks(config) else {
+                continue;
+            };
+            let edit = edits::add_argument(config, "use_lockfile", "true");
+            sink.report(
+                &RULE,
+                arg.file,
+                arg.key_span(),
+                "`dynamodb_table` locks the state, but Terraform 1.11 deprecated DynamoDB locking in favour of `use_lockfile`",
+            )
+            .with_label("deprecated locking")
+            .with_help("add `use_lockfile = true` (Terraform 1.11 or later) and keep `dynamodb_table` until every run uses a Terraform that reads the lock file; then remove `dynamodb_table`")
+            .with_fix(lockfile_fix(ctx, arg.file, "add `use_lockfile = true`", edit));
+        }
     }
     for config in ctx.s3_configs.iter().filter(|c| !c.is_deferred()) {
         let Some(arg) = config.get("use_lockfile") else {
@@ -91,12 +123,26 @@ fn lockfile_fix(
 }
 
 /// A `dynamodb_table` in `file`, in a configuration whose store has no DynamoDB.
-fn dynamodb_table_here<'a>(
-    config: &S3Config<'a>,
-    file: &SourceFile,
-) -> Option<crate::model::context::Arg<'a>> {
-    super::dynamodb_locking::foreign_endpoint(config)?;
+fn dynamodb_table_here<'a>(config: &S3Config<'a>, file: &SourceFile) -> Option<Arg<'a>> {
+    if !config.lacks_dynamodb() {
+        return None;
+    }
     config
         .get("dynamodb_table")
         .filter(|a| std::ptr::eq(a.file, file))
+}
+
+/// The `dynamodb_table` that locks the state: on AWS, or on a store that documents a
+/// DynamoDB-compatible table reached through `endpoints.dynamodb` (Yandex).
+fn dynamodb_locks<'a>(config: &S3Config<'a>) -> Option<Arg<'a>> {
+    let table = config
+        .get("dynamodb_table")
+        .filter(|a| !matches!(a.literal(), Literal::Str("")))?;
+    let works = match config.store.id {
+        StoreId::Aws => true,
+        id => {
+            matches!(id.store().dynamodb, Support::Documented(_)) && config.has_dynamodb_endpoint()
+        }
+    };
+    works.then_some(table)
 }

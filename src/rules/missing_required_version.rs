@@ -1,8 +1,9 @@
 //! TFB101 missing-required-version: nothing stops a Terraform too old for the backend.
 
-use super::{rule_doc, Fixability, Rule, Sink};
+use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
 use crate::model::context::ModuleContext;
+use crate::model::stores::StoreId;
 
 pub static RULE: Rule = Rule {
     code: "TFB101",
@@ -11,11 +12,31 @@ pub static RULE: Rule = Rule {
     fix: Fixability::Never,
     summary: "A module with an s3 backend has no `required_version`",
     doc: rule_doc!("TFB101"),
+    stores: Stores::ALL,
     check: Some(check),
 };
 
 fn check(ctx: &ModuleContext, sink: &mut Sink) {
     if !ctx.constraints.is_unconstrained() {
+        return;
+    }
+    // On AWS alone, only `use_lockfile` needs a recent version (Terraform 1.10, OpenTofu 1.10).
+    if ctx.s3_configs.iter().all(|c| c.store.id == StoreId::Aws) {
+        let Some(config) = ctx.s3_configs.iter().find(|c| {
+            c.get("use_lockfile")
+                .is_some_and(|a| a.literal().as_bool() == Some(true))
+        }) else {
+            return;
+        };
+        let (file, span) = config.anchor();
+        sink.report(
+            &RULE,
+            file,
+            span,
+            "this module's s3 backend sets `use_lockfile` but has no `required_version`: a Terraform older than 1.10 rejects it (\"Unsupported argument\")",
+        )
+        .with_label("backend without a version constraint")
+        .with_help("add `required_version = \"~> 1.11\"` to the `terraform` block");
         return;
     }
     let Some((file, span)) = ctx.first_s3_anchor() else {
@@ -25,7 +46,7 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
         &RULE,
         file,
         span,
-        "this module has an s3 backend but no `required_version`: any Terraform may run it, including versions that cannot talk to Spaces",
+        format!("this module has an s3 backend but no `required_version`: any Terraform may run it, including versions that cannot talk to {}", ctx.store_name()),
     )
     .with_label("backend without a version constraint")
     .with_help("add `required_version = \"~> 1.11\"` to the `terraform` block (at least `\">= 1.6.3\"`; `use_lockfile` needs 1.11)");

@@ -10,6 +10,7 @@
 
 use crate::diagnostic::Severity;
 use crate::model::context::ModuleContext;
+pub use crate::model::stores::Stores;
 
 mod sink;
 pub use sink::Sink;
@@ -32,6 +33,7 @@ mod lockfile_needs_terraform_1_11;
 mod missing_bucket_or_key;
 mod missing_endpoint;
 mod missing_lockfile;
+mod missing_path_style;
 mod missing_region;
 mod missing_required_version;
 mod missing_skip_flag;
@@ -75,6 +77,8 @@ pub struct Rule {
     pub summary: &'static str,
     /// The rule's Markdown document from `rules/`.
     pub doc: &'static str,
+    /// The stores whose configurations the rule checks: the pipeline gives it only those.
+    pub stores: Stores,
     /// Checks one module. `None` for rules that the pipeline itself reports (parse errors).
     pub check: Option<fn(&ModuleContext, &mut Sink)>,
 }
@@ -114,6 +118,7 @@ pub static RULES: &[&Rule] = &[
     &skip_flag_not_true::RULE,
     &missing_region::RULE,
     &region_not_us_east_1::RULE,
+    &missing_path_style::RULE,
     &hardcoded_credentials::RULE,
     &hardcoded_digitalocean_token::RULE,
     &credentials_at_init::RULE,
@@ -199,8 +204,12 @@ mod tests {
         let readme = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"));
         for rule in RULES {
             let row = format!(
-                "| [{}](rules/{}.md) | {} |",
-                rule.code, rule.code, rule.name
+                "| [{}](rules/{}.md) | {} | {} | {} |",
+                rule.code,
+                rule.code,
+                rule.name,
+                rule.severity,
+                rule.stores.describe()
             );
             assert!(
                 readme.contains(&row),
@@ -218,7 +227,11 @@ mod tests {
                 Fixability::Safe => "safe",
                 Fixability::Unsafe => "unsafe",
             };
-            let line = format!("Severity: {} · Fix: {fix}", rule.severity);
+            let line = format!(
+                "Severity: {} · Fix: {fix} · Stores: {}",
+                rule.severity,
+                rule.stores.describe()
+            );
             assert!(
                 rule.doc.lines().nth(2) == Some(line.as_str()),
                 "rules/{}.md: third line should be `{line}`",
@@ -243,6 +256,7 @@ mod tests {
                 "## Example",
                 "## Use instead",
                 "## Fix",
+                "## Stores",
             ] {
                 assert!(
                     rule.doc.contains(section),

@@ -1,10 +1,11 @@
 //! TFB206 not-an-s3-endpoint: a CDN or website host, or a URL with a path, query or credentials.
 
-use super::{rule_doc, Fixability, Rule, Sink};
+use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
 use crate::model::context::ModuleContext;
 use crate::model::endpoints::{endpoint_values, EndpointValue};
 use crate::model::spaces::SpacesHostKind;
+use crate::model::stores::{StoreId, Support};
 
 pub static RULE: Rule = Rule {
     code: "TFB206",
@@ -13,10 +14,16 @@ pub static RULE: Rule = Rule {
     fix: Fixability::Never,
     summary: "An endpoint is a Spaces CDN or website host, or has a path, query or credentials",
     doc: rule_doc!("TFB206"),
+    stores: Stores::ALL,
     check: Some(check),
 };
 
 fn check(ctx: &ModuleContext, sink: &mut Sink) {
+    // A store with a documented DynamoDB-compatible table (Yandex) gives its endpoint a path.
+    let documents_dynamodb = ctx.s3_configs.iter().any(|c| {
+        matches!(c.store.store().dynamodb, Support::Documented(_)) && c.store.id != StoreId::Aws
+    });
+    let is_dynamodb = |name: &str| matches!(name, "endpoints.dynamodb" | "dynamodb_endpoint");
     for value in endpoint_values(ctx.s3_arguments()) {
         let endpoint = &value.endpoint;
         let spans = &endpoint.spans;
@@ -77,7 +84,9 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
             || spaces
                 .as_ref()
                 .is_some_and(|h| h.kind == SpacesHostKind::Bucket);
-        if !owned_elsewhere && !matches!(endpoint.path.as_str(), "" | "/") {
+        // Yandex's documented Document API endpoint has a path.
+        let documented_path = is_dynamodb(&value.name) && documents_dynamodb;
+        if !owned_elsewhere && !matches!(endpoint.path.as_str(), "" | "/") && !documented_path {
             sink.report(
                 &RULE,
                 value.file,

@@ -1,6 +1,6 @@
 //! TFB304 region-not-us-east-1: on Spaces, the region is part of the endpoint, not `region`.
 
-use super::{rule_doc, Fixability, Rule, Sink};
+use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
 use crate::fix::{self, edits};
 use crate::model::context::ModuleContext;
@@ -14,14 +14,14 @@ pub static RULE: Rule = Rule {
     fix: Fixability::Safe,
     summary: "On a Spaces endpoint, `region` is not \"us-east-1\"",
     doc: rule_doc!("TFB304"),
+    stores: Stores::SPACES,
     check: Some(check),
 };
 
 fn check(ctx: &ModuleContext, sink: &mut Sink) {
     for config in &ctx.s3_configs {
-        let Some(endpoint) = config.parsed_endpoint().filter(|e| e.is_spaces()) else {
-            continue;
-        };
+        // A Spaces configuration; its endpoint may come from the environment (`store`).
+        let endpoint = config.parsed_endpoint();
         let Some(arg) = config.get("region") else {
             continue;
         };
@@ -32,7 +32,7 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
             continue;
         }
         let diagnostic = if is_spaces_region(region, &ctx.settings.spaces_regions) {
-            let help = match endpoint.spaces_region() {
+            let help = match endpoint.as_ref().and_then(|e| e.spaces_region()) {
                 Some(r) if r == region => format!(
                     "set `region = \"{SPACES_SIGNING_REGION}\"`; the endpoint already selects {region}"
                 ),

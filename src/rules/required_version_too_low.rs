@@ -1,6 +1,6 @@
 //! TFB102 required-version-too-low: the constraints admit a Terraform older than 1.6.3.
 
-use super::{rule_doc, Fixability, Rule, Sink};
+use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
 use crate::fix::{self, versions};
 use crate::model::context::ModuleContext;
@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     fix: Fixability::Unsafe,
     summary: "`required_version` admits a Terraform older than 1.6.3",
     doc: rule_doc!("TFB102"),
+    stores: Stores::S3_COMPATIBLE,
     check: Some(check),
 };
 
@@ -35,7 +36,7 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
         &RULE,
         culprit.arg.file,
         culprit.arg.value_span(),
-        format!("{whose} {engine} {lowest}, but an s3 backend on Spaces needs {engine} {minimum} or later"),
+        format!("{whose} {engine} {lowest}, but an s3 backend on {} needs {engine} {minimum} or later", ctx.store_name()),
     )
     .with_label(format!("admits {lowest}"))
     .with_help(format!(

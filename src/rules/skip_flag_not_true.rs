@@ -1,6 +1,6 @@
 //! TFB302 skip-flag-not-true: a skip flag is set to something Terraform does not read as true.
 
-use super::{rule_doc, Fixability, Rule, Sink};
+use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
 use crate::fix::{self, edits};
 use crate::model::context::ModuleContext;
@@ -13,13 +13,15 @@ pub static RULE: Rule = Rule {
     fix: Fixability::Safe,
     summary: "A skip flag is set to a value Terraform does not read as true",
     doc: rule_doc!("TFB302"),
+    stores: Stores::S3_COMPATIBLE,
     check: Some(check),
 };
 
 fn check(ctx: &ModuleContext, sink: &mut Sink) {
     for config in &ctx.s3_configs {
         for &(flag, why) in SKIP_FLAGS {
-            let Some(arg) = config.get(flag) else {
+            // A flag the store's vendor documents as not needed may be anything.
+            let Some(arg) = config.get(flag).filter(|_| config.needs_flag(flag)) else {
                 continue;
             };
             let value = arg.literal();

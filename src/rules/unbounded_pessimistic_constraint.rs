@@ -1,6 +1,6 @@
 //! TFB106 unbounded-pessimistic-constraint: `~> 1` has no upper bound (go-version#162).
 
-use super::{rule_doc, Fixability, Rule, Sink};
+use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
 use crate::model::constraints::narrow;
 use crate::model::context::ModuleContext;
@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     fix: Fixability::Never,
     summary: "`~>` with a single version segment, which has no upper bound",
     doc: rule_doc!("TFB106"),
+    stores: Stores::ALL,
     check: Some(check),
 };
 

@@ -4,7 +4,7 @@
 use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::Span;
 
-use super::{rule_doc, Fixability, Rule, Sink};
+use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
 use crate::fix::{self, edits};
 use crate::model::context::{Arg, Engine, ModuleContext};
@@ -25,6 +25,7 @@ pub static RULE: Rule = Rule {
     fix: Fixability::Safe,
     summary: "An argument or object key the s3 backend does not have",
     doc: rule_doc!("TFB602"),
+    stores: Stores::ALL,
     check: Some(check),
 };
 

@@ -1,7 +1,7 @@
 //! TFB902 unknown-code: a `tfblint-ignore` comment names a code no rule has. Reported by the
 //! pipeline.
 
-use super::{rule_doc, Fixability, Rule};
+use super::{rule_doc, Fixability, Rule, Stores};
 use crate::diagnostic::Severity;
 
 pub static RULE: Rule = Rule {
@@ -11,5 +11,6 @@ pub static RULE: Rule = Rule {
     fix: Fixability::Never,
     summary: "A suppression comment names a code that no rule has",
     doc: rule_doc!("TFB902"),
+    stores: Stores::ALL,
     check: None,
 };

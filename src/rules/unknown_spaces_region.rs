@@ -1,6 +1,6 @@
 //! TFB204 unknown-spaces-region: `<x>.digitaloceanspaces.com` where `x` is no Spaces region.
 
-use super::{rule_doc, Fixability, Rule, Sink};
+use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
 use crate::model::context::ModuleContext;
 use crate::model::endpoints::endpoint_values;
@@ -15,6 +15,7 @@ pub static RULE: Rule = Rule {
     fix: Fixability::Never,
     summary: "A Spaces endpoint names a region that Spaces does not have",
     doc: rule_doc!("TFB204"),
+    stores: Stores::SPACES,
     check: Some(check),
 };
 

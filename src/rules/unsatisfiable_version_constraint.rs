@@ -1,6 +1,6 @@
 //! TFB105 unsatisfiable-version-constraint: no Terraform version satisfies every constraint.
 
-use super::{rule_doc, Fixability, Rule, Sink};
+use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
 use crate::model::context::ModuleContext;
 
@@ -11,6 +11,7 @@ pub static RULE: Rule = Rule {
     fix: Fixability::Never,
     summary: "The module's `required_version` constraints admit no version at all",
     doc: rule_doc!("TFB105"),
+    stores: Stores::ALL,
     check: Some(check),
 };
 

@@ -1,6 +1,6 @@
 //! TFB608 unsupported-by-spaces: encryption and ACL settings Spaces does not support.
 
-use super::{rule_doc, Fixability, Rule, Sink};
+use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
 use crate::model::context::ModuleContext;
 use crate::model::value::Literal;
@@ -12,6 +12,7 @@ pub static RULE: Rule = Rule {
     fix: Fixability::Never,
     summary: "On Spaces, SSE-KMS, SSE-S3 or an ACL other than private is set (public-read: error)",
     doc: rule_doc!("TFB608"),
+    stores: Stores::SPACES,
     check: Some(check),
 };
 

@@ -1,7 +1,7 @@
 //! TFB901 unused-suppression: a `tfblint-ignore` code that suppresses nothing. Reported by the
 //! pipeline after every other rule has run.
 
-use super::{rule_doc, Fixability, Rule};
+use super::{rule_doc, Fixability, Rule, Stores};
 use crate::diagnostic::Severity;
 
 pub static RULE: Rule = Rule {
@@ -11,5 +11,6 @@ pub static RULE: Rule = Rule {
     fix: Fixability::Never,
     summary: "A suppression comment names a code that reports nothing there",
     doc: rule_doc!("TFB901"),
+    stores: Stores::ALL,
     check: None,
 };

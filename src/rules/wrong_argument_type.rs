@@ -9,7 +9,7 @@ use std::ops::Range;
 use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::Span;
 
-use super::{rule_doc, Fixability, Rule, Sink};
+use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
 use crate::model::context::ModuleContext;
 use crate::model::schema::CREDENTIAL_ARGUMENTS;
@@ -23,6 +23,7 @@ pub static RULE: Rule = Rule {
     fix: Fixability::Never,
     summary: "An argument's value has a type Terraform cannot convert to the one it expects",
     doc: rule_doc!("TFB603"),
+    stores: Stores::ALL,
     check: Some(check),
 };
 

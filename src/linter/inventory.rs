@@ -1,0 +1,166 @@
+//! `tfblint backends`: one row per s3 configuration, saying where its state lives.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::input::discover::ModuleFiles;
+use crate::linter::pipeline::{load_module, Buffer, Options, WORKER_STACK_BYTES};
+use crate::model::context::{ModuleContext, S3Config};
+use crate::model::secrets::find_tokens;
+use crate::model::spaces::Endpoint;
+use crate::model::value::Literal;
+
+/// How a configuration locks its state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Locking {
+    /// `use_lockfile = true`.
+    Lockfile,
+    /// `dynamodb_table` (and no lock file).
+    Dynamodb,
+    None,
+    /// Written as an expression, or left to `terraform init`.
+    Unknown,
+}
+
+impl Locking {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Locking::Lockfile => "lockfile",
+            Locking::Dynamodb => "dynamodb",
+            Locking::None => "none",
+            Locking::Unknown => "unknown",
+        }
+    }
+}
+
+/// One s3 configuration. `None` is a value that is absent or written as an expression.
+/// Nothing here is a secret: credentials are never read, and an endpoint's user info and
+/// query are masked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackendRow {
+    /// The module's directory, as diagnostics name files.
+    pub module: String,
+    /// The store's key (`aws`, `spaces`, `cloudflare-r2`…).
+    pub store: &'static str,
+    pub endpoint: Option<String>,
+    pub bucket: Option<String>,
+    pub key: Option<String>,
+    pub region: Option<String>,
+    pub locking: Locking,
+    /// Every file that gave the configuration a value.
+    pub files: Vec<String>,
+}
+
+/// The rows of every module found, sorted by module, then files.
+pub fn rows(
+    modules: &BTreeMap<PathBuf, ModuleFiles>,
+    overrides: &[Buffer],
+    options: &Options,
+) -> Vec<BackendRow> {
+    let collect = || {
+        let mut out: Vec<BackendRow> = modules
+            .values()
+            .flat_map(|files| {
+                let module = load_module(files, overrides, options.parse_mode);
+                let ctx = ModuleContext::new(&module, &options.settings);
+                ctx.s3_configs.iter().map(row).collect::<Vec<_>>()
+            })
+            .collect();
+        out.sort_by(|a, b| (&a.module, &a.files).cmp(&(&b.module, &b.files)));
+        out
+    };
+    // Parsing deeply nested input needs the pipeline's worker stack.
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(WORKER_STACK_BYTES)
+            .spawn_scoped(scope, collect)
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .unwrap_or_else(|_| collect())
+    })
+}
+
+fn row(config: &S3Config) -> BackendRow {
+    let (home, _) = config.anchor();
+    let module = Path::new(&home.display)
+        .parent()
+        .map(|p| p.to_string_lossy().into_owned())
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| ".".into());
+    let text = |name: &str| {
+        config
+            .get(name)
+            .and_then(|a| a.literal().as_str())
+            .map(masked)
+    };
+    BackendRow {
+        module,
+        store: config.store.id.key(),
+        endpoint: config.store.endpoint.as_deref().map(shown_endpoint),
+        bucket: text("bucket"),
+        key: text("key"),
+        region: text("region"),
+        locking: locking(config),
+        files: config.files().iter().map(|f| f.display.clone()).collect(),
+    }
+}
+
+fn locking(config: &S3Config) -> Locking {
+    if config.is_deferred() {
+        return Locking::Unknown;
+    }
+    if let Some(arg) = config.get("use_lockfile") {
+        match arg.literal() {
+            Literal::Dynamic => return Locking::Unknown,
+            l if l.as_bool() == Some(true) => return Locking::Lockfile,
+            _ => {}
+        }
+    }
+    match config.get("dynamodb_table").map(|a| a.literal()) {
+        Some(Literal::Str("")) | None => Locking::None,
+        Some(_) => Locking::Dynamodb,
+    }
+}
+
+/// The endpoint without its user info and query, which can hold credentials.
+fn shown_endpoint(url: &str) -> String {
+    let spans = Endpoint::parse(url).spans;
+    let mut out = String::new();
+    let mut at = 0;
+    for (range, with) in [(spans.userinfo, "***"), (spans.query, "?***")] {
+        if let Some(r) = range {
+            out.push_str(&url[at..r.start]);
+            out.push_str(with);
+            at = r.end;
+        }
+    }
+    out.push_str(&url[at..]);
+    masked(&out)
+}
+
+/// A value with anything shaped like a DigitalOcean token masked.
+fn masked(value: &str) -> String {
+    let mut out = value.to_string();
+    for r in find_tokens(value).into_iter().map(|t| t.range).rev() {
+        if value.is_char_boundary(r.start) && value.is_char_boundary(r.end) {
+            out.replace_range(r.clone(), &"*".repeat(value[r].chars().count()));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_lose_user_info_and_query() {
+        assert_eq!(
+            shown_endpoint("https://user:pass@minio.example:9000/?X-Amz-Signature=abc"),
+            "https://***@minio.example:9000/?***"
+        );
+        assert_eq!(
+            shown_endpoint("https://nyc3.digitaloceanspaces.com"),
+            "https://nyc3.digitaloceanspaces.com"
+        );
+    }
+}
