@@ -181,14 +181,22 @@ fn without_git_the_walked_directory_is_the_root() {
 
 #[test]
 fn without_the_pairing_the_module_would_get_false_findings() {
-    // The proof that the fixtures test something: the same module alone.
+    // The proof that the fixtures test something: the same module alone. With no endpoint it
+    // is taken for AWS, and `bucket` and `key` are missing.
     let repo = checkout("makefile", true);
     std::fs::remove_file(repo.path().join("Makefile")).unwrap();
     let (_, found, _) = lint(repo.path(), &["infra"]);
     let codes: Vec<&str> = found.iter().map(|(c, ..)| c.as_str()).collect();
+    assert_eq!(codes, ["TFB605", "TFB605"]);
+    let out = run(repo.path(), &["backends", "--format", "json", "infra"]);
+    assert!(out.stdout.contains("\"store\": \"aws\""), "{}", out.stdout);
+    // With it, the configuration is Spaces, and complete.
+    let repo = checkout("makefile", true);
+    let out = run(repo.path(), &["backends", "--format", "json", "infra"]);
     assert!(
-        codes.contains(&"TFB201") && codes.contains(&"TFB303"),
-        "{codes:?}"
+        out.stdout.contains("\"store\": \"spaces\""),
+        "{}",
+        out.stdout
     );
 }
 
@@ -258,6 +266,54 @@ fn suppressions_and_unknown_keys_in_a_workflow() {
             ("TFB304".into(), wf.clone(), 24, 37),
             ("TFB602".into(), wf, 30, 95),
             ("TFB302".into(), "infra/job/backend.hcl".into(), 8, 31),
+        ]
+    );
+}
+
+/// `tfblint backends` lists what each init command passes among a configuration's files.
+#[test]
+fn the_backends_inventory_lists_init_sources() {
+    let repo = checkout("workflow", true);
+    let out = run(repo.path(), &["backends", "--format", "json", "."]);
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let rows: Vec<(String, Vec<String>)> = doc["backends"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let files = r["files"].as_array().unwrap();
+            let files = files.iter().map(|f| f.as_str().unwrap().to_string());
+            (r["module"].as_str().unwrap().to_string(), files.collect())
+        })
+        .collect();
+    let wf = ".github/workflows/deploy.yml";
+    assert_eq!(
+        rows,
+        vec![
+            (
+                "infra/defaults".to_string(),
+                vec![
+                    "infra/defaults/main.tf".into(),
+                    "backends/prod.s3.tfbackend".into()
+                ]
+            ),
+            (
+                "infra/job".to_string(),
+                vec![
+                    "infra/job/main.tf".into(),
+                    "infra/job/backend.hcl".into(),
+                    wf.into()
+                ]
+            ),
+            (
+                "infra/step".to_string(),
+                vec![
+                    "infra/step/main.tf".into(),
+                    "backends/prod.s3.tfbackend".into(),
+                    wf.into()
+                ]
+            ),
         ]
     );
 }
