@@ -317,3 +317,27 @@ fn the_backends_inventory_lists_init_sources() {
         ]
     );
 }
+
+/// Outside a repository, a named file's directory is read for init sources, not walked.
+#[test]
+fn outside_a_repository_a_named_file_reads_its_own_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = dir.path().join("infra");
+    copy_dir(&repo().join("fixtures/init/makefile/infra"), &module);
+    let partial = std::fs::read(repo().join("fixtures/init/makefile/backends/prod.s3.tfbackend"));
+    std::fs::write(module.join("prod.hcl"), partial.unwrap()).unwrap();
+    std::fs::write(
+        module.join("Makefile"),
+        "init:\n\tterraform init -backend-config=prod.hcl\n",
+    )
+    .unwrap();
+    // A script in a subdirectory is not looked for: nothing below is walked.
+    std::fs::create_dir(module.join("deep")).unwrap();
+    std::fs::write(
+        module.join("deep/x.sh"),
+        "terraform -chdir=.. init -backend-config=nowhere.hcl\n",
+    )
+    .unwrap();
+    let (code, found, _) = lint(&module, &["main.tf"]);
+    assert_eq!((code, found), (0, vec![]));
+}

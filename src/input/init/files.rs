@@ -45,8 +45,25 @@ pub(super) fn canonical_file(path: &Path) -> Option<PathBuf> {
 }
 
 /// The init sources under `root`, walked as discovery walks (hidden directories other than
-/// `.github` skipped, exclude globs applied relative to `root`).
-pub(super) fn scan(walker: &Walker, root: &Path) -> Vec<(PathBuf, SourceKind)> {
+/// `.github` skipped, exclude globs applied relative to `root`); only those directly in it
+/// unless `deep`.
+pub(super) fn scan(walker: &Walker, root: &Path, deep: bool) -> Vec<(PathBuf, SourceKind)> {
+    if !deep {
+        let Ok(entries) = std::fs::read_dir(root) else {
+            return Vec::new();
+        };
+        let mut found: Vec<(PathBuf, SourceKind)> = entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter(|e| !walker.exclude.is_match(e.file_name()))
+            .filter_map(|e| match classify(&e.path()) {
+                Some(Classified::InitSource(kind)) => Some((e.path(), kind)),
+                _ => None,
+            })
+            .collect();
+        found.sort();
+        return found;
+    }
     let entries = walker.entries(root);
     entries
         .flatten()

@@ -4,8 +4,9 @@
 //!
 //! Where init sources are looked for: the repository root (the nearest directory holding
 //! `.git`) at or above the directory each module was found from (the walked directory, or a
-//! named file's directory), or, outside any repository, that directory itself. Each root is
-//! read once per run; a root already walked is not walked again.
+//! named file's directory), or, outside any repository, that directory itself (a named
+//! file's directory only for the files directly in it). Each root is read once per run; a root
+//! already walked is not walked again.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
@@ -116,10 +117,16 @@ pub fn pair(walker: &Walker, found: &mut Discovery, explicit: &[ExplicitPair], p
     let mut roots: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
     let mut froms: Vec<&PathBuf> = found.modules.values().map(|m| &m.found_from).collect();
     froms.dedup();
-    let by_root: BTreeSet<PathBuf> = froms
-        .into_iter()
-        .map(|from| repo_root(from, &mut roots).unwrap_or_else(|| from.clone()))
-        .collect();
+    // Root → whether to look below it: outside a repository, a named file's directory is
+    // read alone (no walk of, say, a home directory to lint one file).
+    let mut by_root: BTreeMap<PathBuf, bool> = BTreeMap::new();
+    for from in froms {
+        let (root, deep) = match repo_root(from, &mut roots) {
+            Some(root) => (root, true),
+            None => (from.clone(), false),
+        };
+        *by_root.entry(root).or_default() |= deep;
+    }
     let mut entries: BTreeMap<PathBuf, SourceKind> = BTreeMap::new();
     let mut walked_sources: Vec<(PathBuf, SourceKind)> = Vec::new();
     for InitSourceEntry { path, kind } in &found.init_sources {
@@ -127,7 +134,7 @@ pub fn pair(walker: &Walker, found: &mut Discovery, explicit: &[ExplicitPair], p
             walked_sources.push((c, *kind));
         }
     }
-    for root in &by_root {
+    for (root, &deep) in &by_root {
         if found.walked.iter().any(|w| root.starts_with(w)) {
             entries.extend(
                 walked_sources
@@ -136,7 +143,7 @@ pub fn pair(walker: &Walker, found: &mut Discovery, explicit: &[ExplicitPair], p
                     .cloned(),
             );
         } else {
-            entries.extend(scan(walker, root));
+            entries.extend(scan(walker, root, deep));
         }
     }
     let mut out = Pairings::default();
@@ -144,7 +151,7 @@ pub fn pair(walker: &Walker, found: &mut Discovery, explicit: &[ExplicitPair], p
         let root = path
             .parent()
             .and_then(|d| repo_root(d, &mut roots))
-            .or_else(|| by_root.iter().find(|r| path.starts_with(r)).cloned());
+            .or_else(|| by_root.keys().find(|r| path.starts_with(r)).cloned());
         let Some(root) = root else { continue };
         read_source(&path, kind, &root, walker.cwd, prefilter, &mut out);
     }
