@@ -14,7 +14,7 @@ mod fuzz_check;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
-use fuzz_check::{check, SEPARATOR};
+use fuzz_check::{check, INIT_KINDS, INIT_SEPARATOR, SEPARATOR};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -58,6 +58,38 @@ fn seeds() -> Vec<(String, Vec<u8>)> {
         joined.extend_from_slice(SEPARATOR);
         joined.extend(std::fs::read(backend).unwrap());
         seeds.push((format!("{} (joined)", backend.display()), joined));
+    }
+    // Each file that runs `terraform init` under fixtures/init, after its fixture's module.
+    for source in files
+        .iter()
+        .filter(|p| p.starts_with(repo().join("fixtures/init")))
+    {
+        let name = source.file_name().unwrap().to_str().unwrap();
+        let kind = INIT_KINDS.iter().position(|(_, n)| {
+            let n = Path::new(n).file_name().unwrap().to_str().unwrap();
+            n == name
+                || (n.ends_with(".yml")
+                    && name.ends_with(".yml")
+                    && source.to_string_lossy().contains(".github"))
+                || (n == "init.sh" && name.ends_with(".sh"))
+        });
+        let Some(kind) = kind else { continue };
+        let fixture = source
+            .ancestors()
+            .find(|a| a.parent() == Some(&repo().join("fixtures/init")))
+            .unwrap();
+        let mut joined = Vec::new();
+        for tf in files
+            .iter()
+            .filter(|p| p.starts_with(fixture) && p.extension().is_some_and(|e| e == "tf"))
+            .take(1)
+        {
+            joined.extend(std::fs::read(tf).unwrap());
+        }
+        joined.extend_from_slice(INIT_SEPARATOR);
+        joined.push(kind as u8);
+        joined.extend(std::fs::read(source).unwrap());
+        seeds.push((format!("{} (init)", source.display()), joined));
     }
     let mut regressions = Vec::new();
     files_under(&repo().join("tests/regressions"), &mut regressions);
@@ -158,6 +190,17 @@ const TOKENS: &[&str] = &[
     "1e400",
     "-0",
     "\n#---tfbackend---\n",
+    "\n#---init---\n",
+    " -backend-config=",
+    "\"secret_key=SECRETVALUE0123456789\"",
+    "terraform init ",
+    "tofu -chdir=infra init ",
+    "cd infra && ",
+    "${{ secrets.X }}",
+    " \\\n",
+    "      - run: |\n",
+    "key=a/b.tfstate ",
+    "endpoints={s3=\"http://x\"} ",
 ];
 
 fn mutate(rng: &mut Rng, input: &mut Vec<u8>, seeds: &[(String, Vec<u8>)]) {
@@ -208,6 +251,8 @@ fn mutate(rng: &mut Rng, input: &mut Vec<u8>, seeds: &[(String, Vec<u8>)]) {
 fn every_fixture_and_regression_input_passes_the_fuzz_checks() {
     let seeds = seeds();
     assert!(seeds.len() > 50, "fixtures found: {}", seeds.len());
+    let init = seeds.iter().filter(|(n, _)| n.ends_with("(init)")).count();
+    assert!(init >= 12, "init sources found under fixtures/init: {init}");
     for (name, data) in &seeds {
         run_check(name, data);
     }

@@ -7,7 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{repo, run};
+use common::{copy_dir, repo, run};
 
 fn same_with_and_without_prefilter(cwd: &Path, path: &str) -> String {
     let fast = run(cwd, &["--format", "json", path]);
@@ -22,6 +22,32 @@ fn same_with_and_without_prefilter(cwd: &Path, path: &str) -> String {
 fn every_fixture_gives_the_same_output_with_and_without_the_prefilter() {
     let out = same_with_and_without_prefilter(&repo(), "fixtures");
     assert!(out.contains("\"code\""), "the fixtures have findings");
+}
+
+/// Files that run `terraform init` are read only when their bytes hold `init` and
+/// `backend-config`: without the shortcut, every one is parsed, and the output is the same.
+#[test]
+fn init_sources_give_the_same_output_with_and_without_the_prefilter() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join(".git")).unwrap();
+    copy_dir(&repo().join("fixtures/init"), root);
+    // Decoys: init without backend-config, backend-config without init, neither.
+    let decoys: &[(&str, &str)] = &[
+        ("makefile/tools/plain.sh", "cd ../infra && terraform init -reconfigure\n"),
+        ("makefile/tools/Makefile", "# backend-config is documented elsewhere\nplan:\n\tterraform -chdir=../infra plan\n"),
+        ("workflow/.github/workflows/lint.yml", "jobs:\n  lint:\n    steps:\n      - run: terraform init\n        working-directory: infra/step\n"),
+        ("gitlab/build.sh", "echo nothing to see\n"),
+    ];
+    for (path, text) in decoys {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let out = same_with_and_without_prefilter(root, ".");
+    for code in ["TFB002", "TFB403", "TFB302"] {
+        assert!(out.contains(code), "{code} expected in {out}");
+    }
 }
 
 /// `examples/gen_corpus.rs`, which `cargo test` builds next to the test binaries.

@@ -272,6 +272,7 @@ fn lint(case: &Case) -> (Module, Report) {
     let module = Module {
         dir: PathBuf::from("m"),
         files,
+        init: Default::default(),
     };
     let outcome = lint_module(&module, &Options::default());
     let sources: BTreeMap<_, _> = outcome.sources.into_iter().collect();

@@ -2,8 +2,9 @@
 //!
 //! The fixtures under `fixtures/secrets/` hold an access key, a secret key, a DigitalOcean
 //! `dop_v1_` token and an `sse_customer_key` (all fake), as literals in a backend block, in a
-//! partial `.tfbackend` file, in a provider block next to a finding, and in files that do not
-//! parse (where the masking cannot rely on the syntax tree).
+//! partial `.tfbackend` file, in a provider block next to a finding, in files that do not
+//! parse (where the masking cannot rely on the syntax tree), and as `-backend-config=KEY=VALUE`
+//! on `terraform init` command lines in a script and a workflow (folded and literal scalars).
 
 mod common;
 
@@ -28,11 +29,19 @@ fn leaks<'a>(secret: &'a str, output: &str) -> Vec<&'a str> {
 #[test]
 fn the_fixtures_hold_every_secret() {
     assert_eq!(SSE_CUSTOMER_KEY.len(), 44);
+    fn read_all(dir: &std::path::Path, all: &mut String) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                read_all(&path, all);
+            } else {
+                all.push_str(&std::fs::read_to_string(path).unwrap());
+            }
+        }
+    }
     let mut all = String::new();
     for dir in subdirs(&repo().join("fixtures/secrets")) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            all.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
-        }
+        read_all(&dir, &mut all);
     }
     for secret in SECRETS {
         assert!(all.contains(secret), "{secret} is in no fixture");
@@ -42,7 +51,7 @@ fn the_fixtures_hold_every_secret() {
 #[test]
 fn no_output_format_contains_any_part_of_a_secret() {
     let cases = subdirs(&repo().join("fixtures/secrets"));
-    assert_eq!(cases.len(), 4);
+    assert_eq!(cases.len(), 5);
     for dir in cases {
         let rel = dir
             .strip_prefix(repo())
@@ -93,6 +102,21 @@ fn snippets_show_secret_lines_masked() {
         stars(TOKEN)
     );
     assert!(provider.contains(&line), "{line} in:\n{provider}");
+
+    let init = human("fixtures/secrets/init-command");
+    assert_eq!(
+        init.matches("TFB403 credentials-at-init (").count(),
+        8,
+        "{init}"
+    );
+    for line in [
+        format!("-backend-config=\"access_key={}\"", stars(ACCESS_KEY)),
+        format!("-backend-config='secret_key={}'", stars(SECRET_KEY)),
+        format!("-backend-config=token={}", stars(TOKEN)),
+        format!("\"sse_customer_key={}\"", stars(SSE_CUSTOMER_KEY)),
+    ] {
+        assert!(init.contains(&line), "{line} in:\n{init}");
+    }
 
     let broken = human("fixtures/secrets/does-not-parse");
     assert!(

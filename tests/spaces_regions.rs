@@ -40,6 +40,7 @@ fn backend(region: &str) -> Module {
             FileKind::Tf,
             text.into_bytes(),
         )],
+        init: Default::default(),
     }
 }
 

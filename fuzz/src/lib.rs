@@ -6,17 +6,32 @@
 //! Keep it free of inner attributes and of dependencies other than `tfblint`, `serde_json`
 //! and `quick_xml`.
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
 
 use tfblint::diagnostic::{Diagnostic, Position, Report};
-use tfblint::input::source::{FileKind, SourceFile};
+use tfblint::input::init::{pairing::pair_text, SourceKind};
+use tfblint::input::source::{FileKind, ParseMode, SourceFile};
+use tfblint::linter::init_load::load_pairings;
 use tfblint::linter::pipeline::{lint_module, Options};
 use tfblint::model::context::Module;
 use tfblint::render::{render, Format, HumanOptions};
 
 /// Splits an input into a `.tf` file and an optional partial `.tfbackend` file.
 pub const SEPARATOR: &[u8] = b"\n#---tfbackend---\n";
+
+/// What follows is a file that runs `terraform init`, of the kind its first byte selects
+/// ([`INIT_KINDS`], modulo their number); its commands are paired with the module.
+pub const INIT_SEPARATOR: &[u8] = b"\n#---init---\n";
+
+pub const INIT_KINDS: [(SourceKind, &str); 6] = [
+    (SourceKind::Shell, "init.sh"),
+    (SourceKind::GithubWorkflow, ".github/workflows/ci.yml"),
+    (SourceKind::GitlabCi, ".gitlab-ci.yml"),
+    (SourceKind::Makefile, "Makefile"),
+    (SourceKind::Justfile, "justfile"),
+    (SourceKind::Taskfile, "Taskfile.yml"),
+];
 
 pub const FORMATS: [Format; 8] = [
     Format::Human,
@@ -59,9 +74,17 @@ pub fn check(data: &[u8]) {
     // input; an output holding it is a leak only if it holds it fewer times once the value is
     // changed in the input (rules' own texts, such as a help message, may hold the same words).
     let whole = String::from_utf8_lossy(data);
-    for (part, _) in split(data) {
+    let (hcl, init) = split_init(data);
+    let mut parts: Vec<(&[u8], bool)> = split(hcl).into_iter().map(|(p, _)| (p, false)).collect();
+    parts.extend(init.map(|p| (p, true)));
+    for (part, cli) in parts {
         let text = String::from_utf8_lossy(part);
-        for secret in secret_values(&text) {
+        let found = if cli {
+            cli_secret_values(&text)
+        } else {
+            secret_values(&text)
+        };
+        for secret in found {
             if whole.matches(secret.as_str()).count() != 1 {
                 continue;
             }
@@ -100,7 +123,16 @@ fn split(data: &[u8]) -> Vec<(&[u8], FileKind)> {
     }
 }
 
+/// The Terraform part and the optional init-source part of an input.
+fn split_init(data: &[u8]) -> (&[u8], Option<&[u8]>) {
+    match find(data, INIT_SEPARATOR) {
+        Some(at) => (&data[..at], Some(&data[at + INIT_SEPARATOR.len()..])),
+        None => (data, None),
+    }
+}
+
 fn lint_and_render(data: &[u8]) -> Vec<(Format, String)> {
+    let (data, init) = split_init(data);
     let files: Vec<SourceFile> = split(data)
         .into_iter()
         .map(|(bytes, kind)| {
@@ -116,22 +148,30 @@ fn lint_and_render(data: &[u8]) -> Vec<(Format, String)> {
             )
         })
         .collect();
+    let init = init.map(|part| {
+        let (kind, name) =
+            INIT_KINDS[usize::from(part.first().copied().unwrap_or(0)) % INIT_KINDS.len()];
+        let text = String::from_utf8_lossy(part.get(1..).unwrap_or_default()).into_owned();
+        let dir = Path::new("fuzz");
+        let pairings = pair_text(dir, dir.join(name), format!("fuzz/{name}"), kind, text);
+        load_pairings(dir, &pairings, &HashMap::new(), &[], ParseMode::Prefilter)
+    });
     let module = Module {
         dir: PathBuf::from("fuzz"),
         files,
+        init: init.unwrap_or_default(),
     };
     let outcome = lint_module(&module, &Options::default());
     for d in &outcome.diagnostics {
         let file = module
-            .files
-            .iter()
+            .all_files()
             .find(|f| f.display == d.file)
             .unwrap_or_else(|| panic!("{} names no file of the module", d.code));
         check_location(d, &file.text);
     }
     let sources: BTreeMap<String, _> = outcome.sources.into_iter().collect();
     for (name, masked) in &sources {
-        let file = module.files.iter().find(|f| &f.display == name).unwrap();
+        let file = module.all_files().find(|f| &f.display == name).unwrap();
         assert_eq!(
             masked.len(),
             file.text.len(),
@@ -234,6 +274,32 @@ pub fn secret_values(text: &str) -> Vec<String> {
             };
             let len = rest.bytes().take_while(|&b| value_char(b)).count();
             if len > 8 && rest.as_bytes().get(len) == Some(&b'"') {
+                values.push(rest[..len].to_string());
+            }
+        }
+    }
+    values
+}
+
+/// Values of `name=value` on an init command line (`-backend-config="secret_key=…"`), longer
+/// than 8 characters, ending at a quote, a blank or the end of the line.
+pub fn cli_secret_values(text: &str) -> Vec<String> {
+    let value_char = |b: u8| b.is_ascii_alphanumeric() || b"+/=_.-".contains(&b);
+    let mut values = Vec::new();
+    for name in SECRET_NAMES {
+        let needle = format!("{name}=");
+        let mut from = 0;
+        while let Some(at) = text[from..].find(&needle).map(|i| from + i) {
+            from = at + needle.len();
+            let rest = &text[from..];
+            let len = rest.bytes().take_while(|&b| value_char(b)).count();
+            let end = rest.as_bytes().get(len).copied();
+            if len > 8
+                && matches!(
+                    end,
+                    None | Some(b'"' | b'\'' | b' ' | b'\n' | b'\r' | b'\t')
+                )
+            {
                 values.push(rest[..len].to_string());
             }
         }

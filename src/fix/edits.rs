@@ -343,6 +343,7 @@ mod tests {
                 FileKind::Tf,
                 text.as_bytes().to_vec(),
             )],
+            init: Default::default(),
         }
     }
 

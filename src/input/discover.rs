@@ -6,7 +6,39 @@ use std::path::{Component, Path, PathBuf};
 use globset::GlobSet;
 use walkdir::WalkDir;
 
+use crate::input::init::{self, SourceKind};
 use crate::input::source::FileKind;
+
+/// What a file found while walking is to tfblint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Classified {
+    /// Terraform configuration or a `.tfbackend` partial file: linted.
+    Terraform(FileKind),
+    /// A file that may run `terraform init` (a workflow, a script, a Makefile…): read for
+    /// `-backend-config` arguments when its bytes hold both `init` and `backend-config`.
+    InitSource(SourceKind),
+}
+
+/// The one classification of walked files, by name (and, for workflows, the two directories
+/// above: `.github/workflows`).
+pub fn classify(path: &Path) -> Option<Classified> {
+    if let Some(kind) = FileKind::from_path(path) {
+        return Some(Classified::Terraform(kind));
+    }
+    init::source_kind(path).map(Classified::InitSource)
+}
+
+/// Hidden directories are skipped, except `.github` (for `.github/workflows`).
+pub fn walks_into_hidden(name: &str) -> bool {
+    name == ".github"
+}
+
+/// A file that may run `terraform init`, found while walking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InitSourceEntry {
+    pub path: PathBuf,
+    pub kind: SourceKind,
+}
 
 /// A file to read, as the user would name it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -21,6 +53,11 @@ pub struct FileEntry {
 pub struct ModuleFiles {
     pub dir: PathBuf,
     pub files: BTreeMap<PathBuf, FileEntry>,
+    /// The module's key and the run's pairings, when an init command pairs it.
+    pub init: Option<(PathBuf, std::sync::Arc<init::pairing::Pairings>)>,
+    /// The directory the module was found from (walked, or a named file's directory),
+    /// canonical: where its repository root is looked for.
+    pub found_from: PathBuf,
 }
 
 /// What discovery found, and what it could not read.
@@ -30,6 +67,12 @@ pub struct Discovery {
     pub modules: BTreeMap<PathBuf, ModuleFiles>,
     /// Problems that stop a path from being linted (exit code 2).
     pub errors: Vec<String>,
+    /// Files that may run `terraform init`, found while walking.
+    pub init_sources: Vec<InitSourceEntry>,
+    /// The directories walked, canonical: init sources under them are all in `init_sources`.
+    pub walked: Vec<PathBuf>,
+    /// The pairings of init commands with modules (see [`crate::input::init::pairing`]).
+    pub init: std::sync::Arc<init::pairing::Pairings>,
     /// Directory → its module key, so each directory is canonicalised once.
     keys: std::collections::HashMap<PathBuf, PathBuf>,
 }
@@ -82,7 +125,7 @@ impl Walker<'_> {
             _ => PathBuf::from("."),
         };
         let kind = FileKind::for_named_file(path);
-        self.add(found, &dir, path.to_path_buf(), kind);
+        self.add(found, &dir, path.to_path_buf(), kind, None);
         self.add_siblings(found, &dir);
         Ok(())
     }
@@ -102,6 +145,7 @@ impl Walker<'_> {
             &dir,
             path.to_path_buf(),
             FileKind::for_named_file(path),
+            None,
         );
         self.add_siblings(found, &dir);
     }
@@ -119,33 +163,54 @@ impl Walker<'_> {
             .any(|p| self.exclude.is_match(p))
     }
 
-    fn walk(&self, root: &Path, found: &mut Discovery) {
-        let walker = WalkDir::new(root)
+    /// The entries under `root` that discovery reads: symlinks not followed, hidden
+    /// directories (but `.github`) and excluded paths pruned, sorted by name.
+    pub fn entries<'r>(
+        &'r self,
+        root: &'r Path,
+    ) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> + 'r {
+        WalkDir::new(root)
             .follow_links(false)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| {
+            .filter_entry(move |e| {
                 if e.depth() == 0 {
                     return true;
                 }
-                let hidden = e.file_name().to_str().is_some_and(|n| n.starts_with('.'));
+                let name = e.file_name().to_str();
+                let hidden = name.is_some_and(|n| n.starts_with('.') && !walks_into_hidden(n));
                 if e.file_type().is_dir() && hidden {
                     return false;
                 }
                 let rel = e.path().strip_prefix(root).unwrap_or(e.path());
                 !self.exclude.is_match(rel)
-            });
-        for entry in walker {
+            })
+    }
+
+    fn walk(&self, root: &Path, found: &mut Discovery) {
+        let canonical = std::fs::canonicalize(root).ok();
+        if let Some(c) = &canonical {
+            found.walked.push(c.clone());
+        }
+        for entry in self.entries(root) {
             match entry {
                 Ok(entry) => {
                     if !entry.file_type().is_file() {
                         continue;
                     }
-                    let Some(kind) = FileKind::from_path(entry.path()) else {
-                        continue;
+                    let kind = match classify(entry.path()) {
+                        Some(Classified::Terraform(kind)) => kind,
+                        Some(Classified::InitSource(kind)) => {
+                            found.init_sources.push(InitSourceEntry {
+                                path: entry.into_path(),
+                                kind,
+                            });
+                            continue;
+                        }
+                        None => continue,
                     };
                     let dir = entry.path().parent().unwrap_or(root).to_path_buf();
-                    self.add(found, &dir, entry.into_path(), kind);
+                    self.add(found, &dir, entry.into_path(), kind, canonical.as_deref());
                 }
                 Err(err) => {
                     let path = err
@@ -160,7 +225,7 @@ impl Walker<'_> {
     }
 
     /// The other Terraform files of a named file's directory: its module context.
-    fn add_siblings(&self, found: &mut Discovery, dir: &Path) {
+    pub fn add_siblings(&self, found: &mut Discovery, dir: &Path) {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return;
         };
@@ -171,35 +236,58 @@ impl Walker<'_> {
                 if self.is_excluded_by_name(&path) {
                     continue;
                 }
-                self.add(found, dir, path, kind);
+                self.add(found, dir, path, kind, None);
             }
         }
     }
 
-    fn add(&self, found: &mut Discovery, dir: &Path, path: PathBuf, kind: FileKind) {
-        let key = match found.keys.get(dir) {
-            Some(key) => key.clone(),
-            None => {
-                let key = std::fs::canonicalize(dir).unwrap_or_else(|_| absolute(self.cwd, dir));
-                found.keys.insert(dir.to_path_buf(), key.clone());
-                key
-            }
-        };
+    /// Adds a file of module directory `dir`, found by walking `from` (canonical; `None`: named,
+    /// with its directory).
+    fn add(
+        &self,
+        found: &mut Discovery,
+        dir: &Path,
+        path: PathBuf,
+        kind: FileKind,
+        from: Option<&Path>,
+    ) {
+        let key = found.key(self.cwd, dir);
         // Under the directory's canonical path, so `mod` and a symlink to it, or `mod/x.tf`
         // and `mod/../mod/x.tf`, are one file.
         let file_key = match path.file_name() {
             Some(name) => key.join(name),
             None => absolute(self.cwd, &path),
         };
-        let module = found.modules.entry(key).or_insert_with(|| ModuleFiles {
-            dir: dir.to_path_buf(),
-            files: BTreeMap::new(),
-        });
+        let module = match found.modules.entry(key) {
+            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::btree_map::Entry::Vacant(e) => {
+                // Recorded once per module: where init sources are looked for.
+                let found_from = from.map_or_else(|| e.key().clone(), Path::to_path_buf);
+                e.insert(ModuleFiles {
+                    dir: dir.to_path_buf(),
+                    files: BTreeMap::new(),
+                    init: None,
+                    found_from,
+                })
+            }
+        };
         module.files.entry(file_key).or_insert_with(|| FileEntry {
             display: display_path(self.cwd, &path),
             path,
             kind,
         });
+    }
+}
+
+impl Discovery {
+    /// A directory's module key: its canonical path, computed once per directory.
+    fn key(&mut self, cwd: &Path, dir: &Path) -> PathBuf {
+        if let Some(key) = self.keys.get(dir) {
+            return key.clone();
+        }
+        let key = std::fs::canonicalize(dir).unwrap_or_else(|_| absolute(cwd, dir));
+        self.keys.insert(dir.to_path_buf(), key.clone());
+        key
     }
 }
 

@@ -1,6 +1,8 @@
 //! Input: everything between a path on disk and a parsed file.
 //!
 //! - [`discover`]: finding the files to lint and grouping them into module directories;
+//! - [`init`]: `terraform init` commands in workflows, scripts and task files, and which module
+//!   each one initialises with what ([`init::pairing`]);
 //! - [`read`]: reading a file's bytes safely (bounded, non-blocking, regular files only);
 //! - [`scope`]: the byte-level prefilter that says whether a file can hold anything a rule
 //!   reads, so the others are never parsed;
@@ -10,6 +12,7 @@
 //! May use: [`crate::diagnostic`] (positions). Nothing here knows of rules or the model.
 
 pub mod discover;
+pub mod init;
 pub mod read;
 pub mod scope;
 pub mod source;

@@ -19,8 +19,12 @@ pub enum FileKind {
     Tf,
     /// `*.tofu`: OpenTofu configuration, overriding the `.tf` file of the same stem.
     Tofu,
-    /// `*.tfbackend`: a partial backend configuration for `terraform init -backend-config`.
+    /// `*.tfbackend`: a partial backend configuration for `terraform init -backend-config`
+    /// (and any file an init command passes as one, whatever its name).
     TfBackend,
+    /// A file that runs `terraform init` (a workflow, a script, a Makefile): not HCL; only
+    /// its `-backend-config` arguments are read.
+    InitSource,
 }
 
 impl FileKind {
@@ -183,6 +187,20 @@ impl SourceFile {
             in_scope,
             parsed,
             redefined,
+        }
+    }
+
+    /// A file that is not HCL, kept for positions and snippets (an init command's file).
+    pub fn unparsed(path: PathBuf, display: String, text: Arc<str>) -> Self {
+        SourceFile {
+            path,
+            display,
+            kind: FileKind::InitSource,
+            text,
+            lines: OnceLock::new(),
+            in_scope: true,
+            parsed: Ok(Body::new()),
+            redefined: Vec::new(),
         }
     }
 

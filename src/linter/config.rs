@@ -12,6 +12,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostic::Severity;
+use crate::input::init::pairing::ExplicitPair;
 use crate::model::context::Engine;
 use crate::model::stores::{StoreId, StoreSetting, STORES};
 use crate::rules::{self, Rule};
@@ -49,6 +50,8 @@ pub struct FileConfig {
     pub spaces_regions: Option<Vec<String>>,
     pub engine: Option<Engine>,
     pub fail_on: Option<FailOn>,
+    /// Module directory → globs of the partial files `terraform init` passes it.
+    pub backend_config: Option<BTreeMap<Spanned<String>, Vec<Spanned<String>>>>,
     pub store: Option<Spanned<String>>,
     pub per_path_store: Option<Ordered<Spanned<String>, Spanned<String>>>,
 }
@@ -139,6 +142,8 @@ pub struct Config {
     pub spaces_regions: Vec<String>,
     pub engine: Option<Engine>,
     pub fail_on: FailOn,
+    /// Pairings of modules with partial files, declared in `[backend-config]`.
+    pub backend_config: Vec<ExplicitPair>,
     /// The store of configurations without an endpoint.
     pub store: Option<StoreId>,
     /// Globs (relative to the configuration's directory) → the store of configurations
@@ -161,6 +166,7 @@ impl Config {
             spaces_regions: Vec::new(),
             engine: None,
             fail_on: FailOn::Error,
+            backend_config: Vec::new(),
             store: None,
             per_path_store: Vec::new(),
             root: root.to_path_buf(),
@@ -425,6 +431,35 @@ pub fn load(path: &Path, cwd: &Path) -> Result<Config, String> {
     if let Some(regions) = file.spaces_regions {
         config.spaces_regions = regions;
     }
+    for (module, globs) in file.backend_config.iter().flatten() {
+        let dir = root.join(module.get_ref());
+        if !dir.is_dir() {
+            return Err(at(
+                module.span(),
+                format!(
+                    "`backend-config`: `{}` is not a directory (module directories are relative to this file)",
+                    module.get_ref()
+                ),
+            ));
+        }
+        for glob in globs {
+            Glob::new(glob.get_ref()).map_err(|e| {
+                at(
+                    glob.span(),
+                    format!(
+                        "`backend-config`: invalid glob `{}`: {}",
+                        glob.get_ref(),
+                        e.kind()
+                    ),
+                )
+            })?;
+        }
+        config.backend_config.push(ExplicitPair {
+            module: dir,
+            base: root.clone(),
+            patterns: globs.iter().map(|g| g.get_ref().clone()).collect(),
+        });
+    }
     config.engine = file.engine;
     if let Some(fail_on) = file.fail_on {
         config.fail_on = fail_on;
@@ -470,6 +505,16 @@ mod tests {
         let err = config("[severity]\nTFB501 = \"fatal\"\n").unwrap_err();
         assert!(
             err.starts_with("tfblint.toml:2: unknown variant `fatal`"),
+            "{err}"
+        );
+        let err = config("[backend-config]\n\"nowhere\" = [\"*.hcl\"]\n").unwrap_err();
+        assert!(
+            err.starts_with("tfblint.toml:2: `backend-config`: `nowhere` is not a directory"),
+            "{err}"
+        );
+        let err = config("[backend-config]\n\".\" = [\"a[\"]\n").unwrap_err();
+        assert!(
+            err.starts_with("tfblint.toml:2: `backend-config`: invalid glob `a[`"),
             "{err}"
         );
         let err = config("exclude = [\"a[\"]\n").unwrap_err();

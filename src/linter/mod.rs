@@ -5,6 +5,7 @@
 //! - [`config`]: `tfblint.toml`, its discovery and validation;
 //! - [`pipeline`]: read each module, run the enabled rules, apply suppressions, per-file
 //!   ignores and severity overrides, mask secrets, merge deterministically;
+//! - [`init_load`]: what init commands pass to a module, read for the model;
 //! - [`suppress`]: `# tfblint-ignore` comments;
 //! - [`fixer`]: the fix engine (lint, apply, re-lint, check) and atomic writes.
 //!
@@ -13,6 +14,7 @@
 
 pub mod config;
 pub mod fixer;
+pub mod init_load;
 pub mod inventory;
 pub mod pipeline;
 pub mod suppress;

@@ -72,19 +72,36 @@ pub struct ModuleOutcome {
 
 /// Reads every file of a module. A file that cannot be read becomes a parse failure on it.
 pub fn load_module(files: &ModuleFiles, overrides: &[Buffer], mode: ParseMode) -> Module {
-    let mut sources: Vec<SourceFile> = files
+    let mut sources: Vec<(&PathBuf, SourceFile)> = files
         .files
         .iter()
-        .map(|(abs, entry)| read_entry(abs, entry, overrides, mode))
+        .map(|(abs, entry)| (abs, read_entry(abs, entry, overrides, mode)))
         .collect();
-    sources.sort_by(|a, b| a.path.cmp(&b.path));
+    sources.sort_by(|a, b| a.1.path.cmp(&b.1.path));
+    let init = match files.init {
+        None => Default::default(),
+        Some(_) => {
+            let local = sources
+                .iter()
+                .enumerate()
+                .map(|(i, (abs, _))| ((*abs).clone(), i))
+                .collect();
+            super::init_load::load(files, &local, overrides, mode)
+        }
+    };
     Module {
         dir: files.dir.clone(),
-        files: sources,
+        files: sources.into_iter().map(|(_, f)| f).collect(),
+        init,
     }
 }
 
-fn read_entry(abs: &Path, entry: &FileEntry, overrides: &[Buffer], mode: ParseMode) -> SourceFile {
+pub(crate) fn read_entry(
+    abs: &Path,
+    entry: &FileEntry,
+    overrides: &[Buffer],
+    mode: ParseMode,
+) -> SourceFile {
     let (path, display, kind) = (entry.path.clone(), entry.display.clone(), entry.kind);
     let is_this = |o: &&Buffer| {
         o.path == abs || crate::input::discover::canonical_file_key(&o.path).as_deref() == Some(abs)
@@ -109,7 +126,7 @@ fn read_entry(abs: &Path, entry: &FileEntry, overrides: &[Buffer], mode: ParseMo
 pub fn lint_module(module: &Module, options: &Options) -> ModuleOutcome {
     let config = &options.config;
     let mut sink = Sink::new();
-    for file in &module.files {
+    for file in module.all_files() {
         if let Err(failure) = &file.parsed {
             sink.report(
                 &pipeline::PARSE_ERROR,
@@ -145,13 +162,18 @@ pub fn lint_module(module: &Module, options: &Options) -> ModuleOutcome {
     diagnostics.extend(about_comments);
     diagnostics.retain(|d| {
         let ignored = module
-            .files
-            .iter()
+            .all_files()
             .find(|f| f.display == d.file)
             .map(|f| config.ignored_for(&crate::input::discover::absolute(&options.cwd, &f.path)))
             .unwrap_or_default();
         !ignored.iter().any(|s| s.matches(d.code))
     });
+    // Files brought in by init commands are read, never fixed.
+    for d in &mut diagnostics {
+        if d.fix.is_some() && !module.files.iter().any(|f| f.display == d.file) {
+            d.fix = None;
+        }
+    }
     // Explicit overrides only: a rule may give single findings a severity of their own.
     for d in &mut diagnostics {
         if let Some(&severity) = config.severity.get(d.code) {
@@ -167,8 +189,7 @@ pub fn lint_module(module: &Module, options: &Options) -> ModuleOutcome {
         ctx.secret_ranges()
     };
     let sources = module
-        .files
-        .iter()
+        .all_files()
         .filter(|f| diagnostics.iter().any(|d| d.file == f.display))
         .map(|f| {
             let ranges = secrets
@@ -182,7 +203,13 @@ pub fn lint_module(module: &Module, options: &Options) -> ModuleOutcome {
     ModuleOutcome {
         diagnostics,
         sources,
-        files: module.files.len(),
+        files: module.files.len()
+            + module
+                .init
+                .files
+                .iter()
+                .filter(|f| f.kind == crate::input::source::FileKind::TfBackend)
+                .count(),
     }
 }
 
@@ -246,7 +273,7 @@ fn apply_suppressions(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
     let mut sink = Sink::new();
-    for file in &module.files {
+    for file in module.all_files() {
         let directives = suppress::directives(file);
         if directives.is_empty() {
             continue;
@@ -273,8 +300,12 @@ fn apply_suppressions(
             }
             keep
         });
+        // A file brought in by init commands (a workflow, a shared partial) is linted with each
+        // module it configures: a suppression there may serve another module.
+        let shared = !module.files.iter().any(|f| std::ptr::eq(f, file));
         for (directive, used) in directives.iter().zip(&used) {
             for (code, &used) in directive.codes.iter().zip(used) {
+                let used = used || (shared && code.selector.is_some());
                 match &code.selector {
                     None => {
                         sink.report(

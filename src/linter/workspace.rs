@@ -62,6 +62,12 @@ impl Workspace {
         for buffer in buffers {
             walker.add_stdin(&mut discovery, &buffer.path);
         }
+        crate::input::init::pairing::pair(
+            &walker,
+            &mut discovery,
+            &self.options.config.backend_config,
+            self.options.parse_mode == crate::input::source::ParseMode::Prefilter,
+        );
         discovery
     }
 

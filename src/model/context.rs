@@ -3,22 +3,24 @@
 //! Built once per module from its parsed files: its `terraform` blocks, backend blocks,
 //! effective `required_version` list, partial `*.tfbackend` files, and the effective s3
 //! configurations Terraform would build from them (the block alone, or the block with each
-//! partial file laid over it).
+//! partial file laid over it); [`S3Config`] is in [`crate::model::s3config`].
 
 use std::collections::HashSet;
 use std::ops::Range;
 use std::path::PathBuf;
 
 use hcl_edit::expr::Expression;
-use hcl_edit::structure::{Attribute, Block, Body};
+use hcl_edit::structure::{Attribute, Block};
 use hcl_edit::Span;
 
 use crate::input::source::{FileKind, SourceFile};
 use crate::model::constraints::Constraints;
+use crate::model::init::{CliSetting, FileRef, InitData, InitItem};
+use crate::model::s3config::body_args;
+pub use crate::model::s3config::{EndpointArg, Missing, S3Config};
 use crate::model::schema::CREDENTIAL_ARGUMENTS;
-use crate::model::spaces::Endpoint;
-use crate::model::stores::{self, Detected, StoreSetting};
-use crate::model::value::{object_get, Literal};
+use crate::model::stores::StoreSetting;
+use crate::model::value::Literal;
 
 /// Which program will run the configuration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, clap::ValueEnum)]
@@ -42,11 +44,26 @@ pub struct Settings {
     pub store: StoreSetting,
 }
 
-/// A directory's Terraform files, sorted by path.
-#[derive(Debug)]
+/// A directory's Terraform files, sorted by path, and what `terraform init` passes to it.
+#[derive(Debug, Default)]
 pub struct Module {
     pub dir: PathBuf,
     pub files: Vec<SourceFile>,
+    pub init: InitData,
+}
+
+impl Module {
+    pub fn file(&self, r: FileRef) -> &SourceFile {
+        match r {
+            FileRef::Local(i) => &self.files[i],
+            FileRef::Extra(i) => &self.init.files[i],
+        }
+    }
+
+    /// Every file: the directory's, then those init commands bring in.
+    pub fn all_files(&self) -> impl Iterator<Item = &SourceFile> {
+        self.files.iter().chain(&self.init.files)
+    }
 }
 
 /// A block and the file it is in.
@@ -84,6 +101,8 @@ impl<'a> BlockRef<'a> {
 pub struct Arg<'a> {
     pub file: &'a SourceFile,
     pub attr: &'a Attribute,
+    /// Set on the command line (`-backend-config=KEY=VALUE`): `file` holds the command.
+    pub cli: Option<&'a CliSetting>,
 }
 
 impl<'a> Arg<'a> {
@@ -99,141 +118,34 @@ impl<'a> Arg<'a> {
         Literal::of(&self.attr.value)
     }
 
-    /// The whole `name = value`.
+    /// The whole `name = value` (on the command line: the `KEY=VALUE`).
     pub fn span(&self) -> Range<usize> {
+        if let Some(cli) = self.cli {
+            return cli.key_span.start.min(cli.value_span.start)..cli.value_span.end;
+        }
         self.attr.span().unwrap_or(0..0)
     }
 
     pub fn key_span(&self) -> Range<usize> {
+        if let Some(cli) = self.cli {
+            return cli.key_span.clone();
+        }
         self.attr.key.span().unwrap_or_else(|| self.span())
     }
 
     pub fn value_span(&self) -> Range<usize> {
+        if let Some(cli) = self.cli {
+            return cli.value_span.clone();
+        }
         self.attr.value.span().unwrap_or_else(|| self.span())
     }
-}
 
-/// One effective s3 backend configuration: a `backend "s3"` block, a partial file, or both
-/// (the partial's values override the block's, as `terraform init -backend-config` does).
-#[derive(Debug, Clone)]
-pub struct S3Config<'a> {
-    pub block: Option<BlockRef<'a>>,
-    pub partial: Option<&'a SourceFile>,
-    /// Every argument in source order, the block's first then the partial's, duplicates kept.
-    pub arguments: Vec<Arg<'a>>,
-    /// The store it talks to ([`stores::detect`]).
-    pub store: Detected,
-}
-
-impl<'a> S3Config<'a> {
-    fn new(
-        block: Option<BlockRef<'a>>,
-        partial: Option<&'a SourceFile>,
-        setting: &StoreSetting,
-    ) -> Self {
-        let block_args = block.into_iter().flat_map(|b| {
-            b.block
-                .body
-                .attributes()
-                .map(move |attr| Arg { file: b.file, attr })
-        });
-        let partial_args = partial.into_iter().flat_map(|file| {
-            file.body()
-                .into_iter()
-                .flat_map(Body::attributes)
-                .map(move |attr| Arg { file, attr })
-        });
-        let mut config = S3Config {
-            block,
-            partial,
-            arguments: block_args.chain(partial_args).collect(),
-            store: Detected::default(),
-        };
-        let (home, _) = config.anchor();
-        config.store = stores::detect(&config, setting.for_file(&home.path));
-        config
-    }
-
-    /// The argument Terraform would use: the last one set, so a partial file wins. An
-    /// argument set to `null` is not set at all, as Terraform reads it.
-    pub fn get(&self, name: &str) -> Option<Arg<'a>> {
-        self.arguments
-            .iter()
-            .rev()
-            .find(|a| a.name() == name)
-            .filter(|a| a.literal() != Literal::Null)
-            .copied()
-    }
-
-    /// Where a finding about a missing argument goes: the block's header, or the start of a
-    /// partial file that stands alone.
-    pub fn anchor(&self) -> (&'a SourceFile, Range<usize>) {
-        match (self.block, self.partial) {
-            (Some(b), _) => (b.file, b.header_span()),
-            (None, Some(p)) => (p, 0..0),
-            (None, None) => unreachable!("an S3Config has a block or a partial file"),
+    pub(crate) fn of(file: &'a SourceFile, attr: &'a Attribute) -> Self {
+        Arg {
+            file,
+            attr,
+            cli: None,
         }
-    }
-
-    /// "in the backend block", "in the backend block or in `prod.s3.tfbackend`".
-    pub fn where_missing(&self) -> String {
-        match (self.block, self.partial) {
-            (Some(_), Some(p)) => {
-                format!("in the backend block or in `{}`", p.file_name())
-            }
-            (Some(_), None) => "in the backend block".into(),
-            (None, Some(p)) => format!("in `{}`", p.file_name()),
-            (None, None) => String::new(),
-        }
-    }
-
-    /// The S3 endpoint: `endpoints = { s3 = … }`, else the deprecated `endpoint`.
-    pub fn endpoint(&self) -> Option<EndpointArg<'a>> {
-        if let Some(arg) = self.get("endpoints") {
-            if let Literal::Object(obj) = arg.literal() {
-                if let Some((_, expr)) = object_get(obj, "s3") {
-                    return Some(EndpointArg {
-                        file: arg.file,
-                        expr,
-                        deprecated: false,
-                    });
-                }
-            }
-        }
-        self.get("endpoint").map(|arg| EndpointArg {
-            file: arg.file,
-            expr: arg.expr(),
-            deprecated: true,
-        })
-    }
-
-    /// The endpoint, parsed, when it is a literal string.
-    pub fn parsed_endpoint(&self) -> Option<Endpoint> {
-        self.endpoint()?.literal().as_str().map(Endpoint::parse)
-    }
-
-    /// Whether the store is DigitalOcean Spaces (by its endpoint, or by the `store` setting).
-    pub fn is_spaces(&self) -> bool {
-        self.store.id == stores::StoreId::Spaces
-    }
-}
-
-/// The S3 endpoint's expression and where it came from.
-#[derive(Debug, Clone, Copy)]
-pub struct EndpointArg<'a> {
-    pub file: &'a SourceFile,
-    pub expr: &'a Expression,
-    /// Set through the deprecated top-level `endpoint`.
-    pub deprecated: bool,
-}
-
-impl<'a> EndpointArg<'a> {
-    pub fn literal(&self) -> Literal<'a> {
-        Literal::of(self.expr)
-    }
-
-    pub fn span(&self) -> Range<usize> {
-        self.expr.span().unwrap_or(0..0)
     }
 }
 
@@ -318,16 +230,37 @@ impl<'a> ModuleContext<'a> {
             .filter(|b| b.label() == Some("s3"))
             .collect();
 
+        // Partial files of the directory that an init command passes are linted with it only.
+        let passed: Vec<&SourceFile> = module
+            .init
+            .configs
+            .iter()
+            .flat_map(|c| &c.items)
+            .filter_map(|i| match i {
+                InitItem::File(r) => Some(module.file(*r)),
+                _ => None,
+            })
+            .collect();
+        let partials: Vec<&'a SourceFile> = partials
+            .into_iter()
+            .filter(|p| !passed.iter().any(|q| std::ptr::eq(*p, *q)))
+            .collect();
         let mut s3_configs = Vec::new();
         for block in &s3_blocks {
-            if partials.is_empty() {
+            s3_configs.extend(
+                partials
+                    .iter()
+                    .map(|p| S3Config::new(Some(*block), Some(*p), &settings.store)),
+            );
+            s3_configs.extend(
+                module
+                    .init
+                    .configs
+                    .iter()
+                    .map(|init| S3Config::with_init(*block, module, init, &settings.store)),
+            );
+            if partials.is_empty() && module.init.configs.is_empty() {
                 s3_configs.push(S3Config::new(Some(*block), None, &settings.store));
-            } else {
-                s3_configs.extend(
-                    partials
-                        .iter()
-                        .map(|p| S3Config::new(Some(*block), Some(*p), &settings.store)),
-                );
             }
         }
         // A partial file alone is linted as a complete s3 configuration, unless the module
@@ -353,8 +286,10 @@ impl<'a> ModuleContext<'a> {
         }
     }
 
+    /// Whether the module has a `backend "s3"` block: a partial file alone is no module, and
+    /// module rules (the version rules) do not apply to it.
     pub fn has_s3_backend(&self) -> bool {
-        !self.s3_configs.is_empty()
+        self.s3_configs.iter().any(|c| c.block.is_some())
     }
 
     /// Every s3 argument of the module once: those of each s3 block, then of each partial
@@ -363,35 +298,36 @@ impl<'a> ModuleContext<'a> {
         // Sets, not lists: a file of thousands of backend blocks must not take quadratic time.
         let mut seen_blocks: HashSet<*const Block> = HashSet::new();
         let mut seen_partials: HashSet<*const SourceFile> = HashSet::new();
+        let mut seen_cli: HashSet<*const CliSetting> = HashSet::new();
         let mut out = Vec::new();
         for config in &self.s3_configs {
             if let Some(b) = config.block {
                 if seen_blocks.insert(b.block) {
-                    out.extend(
-                        b.block
-                            .body
-                            .attributes()
-                            .map(|attr| Arg { file: b.file, attr }),
-                    );
+                    out.extend(b.block.body.attributes().map(|attr| Arg::of(b.file, attr)));
                 }
             }
-            if let Some(p) = config.partial {
-                if seen_partials.insert(p) {
-                    out.extend(
-                        p.body()
-                            .into_iter()
-                            .flat_map(Body::attributes)
-                            .map(|attr| Arg { file: p, attr }),
-                    );
+            for p in &config.partials {
+                if seen_partials.insert(*p) {
+                    out.extend(body_args(p));
                 }
             }
+            out.extend(
+                config
+                    .arguments
+                    .iter()
+                    .filter(|a| a.cli.is_some_and(|c| seen_cli.insert(c)))
+                    .copied(),
+            );
         }
         out
     }
 
     /// The first s3 block, where module-level findings about the backend go.
     pub fn first_s3_anchor(&self) -> Option<(&'a SourceFile, Range<usize>)> {
-        self.s3_configs.first().map(S3Config::anchor)
+        self.s3_configs
+            .iter()
+            .find(|c| c.block.is_some())
+            .map(S3Config::anchor)
     }
 
     /// Byte ranges of secret values, per file index in `module.files`, to mask in snippets.
@@ -408,6 +344,14 @@ impl<'a> ModuleContext<'a> {
             .collect();
         // DigitalOcean tokens, provider credentials and URL credentials.
         ranges.extend(crate::model::secrets::secret_ranges(self));
+        // Credentials on any init command line of the files holding them.
+        let extra = &self.module.init;
+        ranges.extend(
+            extra
+                .secrets
+                .iter()
+                .map(|(i, r)| (&extra.files[*i], r.clone())),
+        );
         ranges
     }
 }
@@ -434,7 +378,7 @@ fn effective_required_versions<'a>(terraform_blocks: &[BlockRef<'a>]) -> Vec<Arg
                 b.block
                     .body
                     .get_attribute("required_version")
-                    .map(|attr| Arg { file: b.file, attr })
+                    .map(|attr| Arg::of(b.file, attr))
             })
             .collect()
     };
@@ -447,72 +391,5 @@ fn effective_required_versions<'a>(terraform_blocks: &[BlockRef<'a>]) -> Vec<Arg
             .copied()
             .collect(),
         None => args(false),
-    }
-}
-
-impl S3Config<'_> {
-    /// An empty `backend "s3" {}` with no `.tfbackend` file in its module: its settings come
-    /// at `terraform init -backend-config=…` from somewhere tfblint cannot see. Rules about
-    /// missing arguments stay silent on it; TFB605 says so once.
-    pub fn is_deferred(&self) -> bool {
-        // A block without a partial file exists only when the module has no partial files.
-        self.partial.is_none() && self.block.is_some_and(|b| b.block.body.is_empty())
-    }
-}
-
-/// A configuration that lacks something, and how to say where it is missing.
-#[derive(Debug, Clone)]
-pub struct Missing<'c, 'a> {
-    pub config: &'c S3Config<'a>,
-    /// "in the backend block", "in the backend block or in any of `a`, `b`".
-    pub place: String,
-}
-
-impl<'a> ModuleContext<'a> {
-    /// The configurations (not deferred) where `present` is false, grouped so that a value
-    /// missing from a block and from every partial file laid over it is reported once.
-    pub fn missing<'c>(&'c self, present: impl Fn(&S3Config<'a>) -> bool) -> Vec<Missing<'c, 'a>> {
-        let mut out: Vec<Missing<'c, 'a>> = Vec::new();
-        let configs: Vec<&S3Config<'a>> = self
-            .s3_configs
-            .iter()
-            .filter(|c| !c.is_deferred())
-            .collect();
-        let same_block = |a: &S3Config<'a>, b: &S3Config<'a>| match (a.block, b.block) {
-            (Some(x), Some(y)) => std::ptr::eq(x.block, y.block),
-            _ => false,
-        };
-        for (i, config) in configs.iter().enumerate() {
-            if present(config) {
-                continue;
-            }
-            let group: Vec<&S3Config<'a>> = configs
-                .iter()
-                .filter(|c| same_block(c, config))
-                .copied()
-                .collect();
-            let all_missing = group.len() > 1 && group.iter().all(|c| !present(c));
-            if !all_missing {
-                out.push(Missing {
-                    config,
-                    place: config.where_missing(),
-                });
-                continue;
-            }
-            // Report the whole group once, at its first configuration.
-            if configs[..i].iter().any(|c| same_block(c, config)) {
-                continue;
-            }
-            let names: Vec<String> = group
-                .iter()
-                .filter_map(|c| c.partial)
-                .map(|p| format!("`{}`", p.file_name()))
-                .collect();
-            out.push(Missing {
-                config,
-                place: format!("in the backend block or in any of {}", names.join(", ")),
-            });
-        }
-        out
     }
 }

@@ -2,7 +2,8 @@
 //! checked against.
 //!
 //! - [`context`]: a module's Terraform blocks, backends and partial files, merged into one
-//!   [`context::S3Config`] per pairing, with every argument's literal value;
+//!   [`context::S3Config`] per pairing ([`s3config`]), with every argument's literal value;
+//! - [`init`]: what `terraform init` commands pass to a module (partial files, settings);
 //! - [`value`]: literal values of HCL expressions; [`version`] and [`constraints`]: Terraform
 //!   versions and `required_version` constraints, as go-version reads them;
 //! - [`schema`]: the s3 backend's arguments, their types and status; [`spaces`] and
@@ -16,7 +17,9 @@
 pub mod constraints;
 pub mod context;
 pub mod endpoints;
+pub mod init;
 pub mod masking;
+pub mod s3config;
 pub mod schema;
 pub mod secrets;
 pub mod spaces;

@@ -200,7 +200,7 @@ pub fn provider_secrets(files: &[SourceFile]) -> Vec<ProviderSecret<'_>> {
                 continue;
             }
             for attr in block.body.attributes() {
-                let arg = Arg { file, attr };
+                let arg = Arg::of(file, attr);
                 let Some(&(_, env)) = PROVIDER_SECRET_ARGUMENTS
                     .iter()
                     .find(|(name, _)| *name == arg.name())

@@ -372,7 +372,8 @@ impl<'a> ModuleContext<'a> {
 impl<'a> S3Config<'a> {
     /// Every file that gives this configuration a value, in order: the file of its block
     /// (which declares the backend, even when empty), then each other file one of its
-    /// arguments is written in.
+    /// arguments is written in (a partial file, or the workflow or script whose `terraform
+    /// init` passes a `-backend-config=KEY=VALUE`).
     pub fn files(&self) -> Vec<&'a SourceFile> {
         let mut out: Vec<&'a SourceFile> = self.block.map(|b| b.file).into_iter().collect();
         for arg in &self.arguments {
@@ -380,8 +381,9 @@ impl<'a> S3Config<'a> {
                 out.push(arg.file);
             }
         }
-        if let Some(p) = self.partial {
-            if !out.iter().any(|f| std::ptr::eq(*f, p)) {
+        // Partial files an init command passes, even those that set nothing.
+        for p in self.partial.iter().chain(&self.partials) {
+            if !out.iter().any(|f| std::ptr::eq(*f, *p)) {
                 out.push(p);
             }
         }
@@ -447,6 +449,7 @@ mod tests {
                 FileKind::Tf,
                 text.into_bytes(),
             )],
+            init: Default::default(),
         };
         let ctx = ModuleContext::new(&module, settings);
         ctx.s3_configs[0].store.clone()

@@ -2,6 +2,7 @@
 
 use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
+use crate::input::init::SettingValue;
 use crate::model::context::{Engine, ModuleContext};
 use crate::model::value::{dynamic_part, DynamicKind};
 
@@ -20,6 +21,13 @@ const HELP: &str = "write a literal value, or leave the argument out of the bloc
 
 fn check(ctx: &ModuleContext, sink: &mut Sink) {
     for arg in ctx.s3_arguments() {
+        // A shell or CI variable on an init command line: set at run time, not HCL.
+        if arg
+            .cli
+            .is_some_and(|c| matches!(c.value, SettingValue::Dynamic { .. }))
+        {
+            continue;
+        }
         let Some(part) = dynamic_part(arg.expr()) else {
             continue;
         };

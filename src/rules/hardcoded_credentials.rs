@@ -18,7 +18,8 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &ModuleContext, sink: &mut Sink) {
-    for arg in ctx.s3_arguments() {
+    // On an init command line, credentials are TFB403's.
+    for arg in ctx.s3_arguments().into_iter().filter(|a| a.cli.is_none()) {
         let name = arg.name();
         let Some(&(_, env)) = CREDENTIAL_ARGUMENTS.iter().find(|(n, _)| *n == name) else {
             continue;

@@ -26,10 +26,10 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
                 &RULE,
                 file,
                 span,
-                "this `backend \"s3\" {}` is empty and no `.tfbackend` file is next to it: its settings are expected at `terraform init -backend-config=…`, out of tfblint's sight",
+                "this `backend \"s3\" {}` is empty, no `.tfbackend` file is next to it and no `terraform init` command tfblint can see passes it settings: they are expected at `terraform init -backend-config=…`, out of tfblint's sight",
             )
             .with_label("configured at init time")
-            .with_help("commit the partial configuration next to the block (e.g. `prod.s3.tfbackend`, without secrets) so tfblint can lint it, or write the settings in the block");
+            .with_help("commit the partial configuration (e.g. `prod.s3.tfbackend`, without secrets) next to the block, or pair it with the module in `tfblint.toml` (`[backend-config]`), so tfblint can lint it; or write the settings in the block");
         }
     }
     for required in S3_ARGUMENTS.iter().filter(|a| a.required) {

@@ -15,8 +15,10 @@ pub use crate::model::stores::Stores;
 mod sink;
 pub use sink::Sink;
 
+mod backend_config_not_found;
 mod block_instead_of_attribute;
 mod bucket_in_endpoint;
+mod credentials_at_init;
 mod deprecated_argument;
 mod duplicate_backend;
 mod dynamodb_locking;
@@ -98,6 +100,7 @@ pub(crate) use rule_doc;
 /// Every rule, ordered by code.
 pub static RULES: &[&Rule] = &[
     &parse_error::RULE,
+    &backend_config_not_found::RULE,
     &missing_required_version::RULE,
     &required_version_too_low::RULE,
     &lockfile_needs_terraform_1_11::RULE,
@@ -118,6 +121,7 @@ pub static RULES: &[&Rule] = &[
     &missing_path_style::RULE,
     &hardcoded_credentials::RULE,
     &hardcoded_digitalocean_token::RULE,
+    &credentials_at_init::RULE,
     &missing_lockfile::RULE,
     &dynamodb_locking::RULE,
     &expression_in_backend::RULE,

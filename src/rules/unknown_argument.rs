@@ -67,7 +67,14 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
                 }
             }
             _ => {
-                let (message, help) = unknown(engine, None, spec, name, S3_ARGUMENTS);
+                let (mut message, help) = unknown(engine, None, spec, name, S3_ARGUMENTS);
+                if arg.cli.is_some() {
+                    // On the command line, `backendConfigOverrideBody` has its own words.
+                    message = message.replace(
+                        "\"Unsupported argument\"",
+                        "\"Invalid backend configuration argument\"",
+                    );
+                }
                 sink.report(&RULE, arg.file, arg.key_span(), message)
                     .with_label("unknown argument")
                     .with_help(help);

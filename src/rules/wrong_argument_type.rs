@@ -48,7 +48,13 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
         let mut found = Vec::new();
         check_value(name, arg.expr(), spec, ctx, &mut found);
         for m in found {
-            sink.report(&RULE, arg.file, m.span, m.message)
+            // On an init command line the value has no quotes of its own.
+            let span = if arg.cli.is_some() && arg.expr().span() == Some(m.span.clone()) {
+                arg.value_span()
+            } else {
+                m.span
+            };
+            sink.report(&RULE, arg.file, span, m.message)
                 .with_label(m.label)
                 .with_help(m.help);
         }

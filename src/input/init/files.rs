@@ -1,0 +1,139 @@
+//! Where init sources and partial files are on disk: the repository root of a module, the
+//! init sources under a root (walked as discovery walks), and the files a `tfblint.toml`
+//! pairing names.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSetBuilder};
+use walkdir::WalkDir;
+
+use super::pairing::{ExplicitPair, Item, Pairing, Pairings};
+use super::SourceKind;
+use crate::input::discover::{classify, Classified, Walker};
+
+/// The nearest directory at or above `dir` that holds `.git`, memoised per directory.
+pub(super) fn repo_root(
+    dir: &Path,
+    memo: &mut HashMap<PathBuf, Option<PathBuf>>,
+) -> Option<PathBuf> {
+    let mut visited = Vec::new();
+    let mut answer = None;
+    for ancestor in dir.ancestors() {
+        if let Some(known) = memo.get(ancestor) {
+            answer = known.clone();
+            break;
+        }
+        visited.push(ancestor.to_path_buf());
+        if ancestor.join(".git").exists() {
+            answer = Some(ancestor.to_path_buf());
+            break;
+        }
+    }
+    for v in visited {
+        memo.insert(v, answer.clone());
+    }
+    answer
+}
+
+pub(super) fn canonical_file(path: &Path) -> Option<PathBuf> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    Some(std::fs::canonicalize(dir).ok()?.join(path.file_name()?))
+}
+
+/// The init sources under `root`, walked as discovery walks (hidden directories other than
+/// `.github` skipped, exclude globs applied relative to `root`); only those directly in it
+/// unless `deep`.
+pub(super) fn scan(walker: &Walker, root: &Path, deep: bool) -> Vec<(PathBuf, SourceKind)> {
+    if !deep {
+        let Ok(entries) = std::fs::read_dir(root) else {
+            return Vec::new();
+        };
+        let mut found: Vec<(PathBuf, SourceKind)> = entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .filter(|e| !walker.exclude.is_match(e.file_name()))
+            .filter_map(|e| match classify(&e.path()) {
+                Some(Classified::InitSource(kind)) => Some((e.path(), kind)),
+                _ => None,
+            })
+            .collect();
+        found.sort();
+        return found;
+    }
+    let entries = walker.entries(root);
+    entries
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| match classify(e.path()) {
+            Some(Classified::InitSource(kind)) => Some((e.into_path(), kind)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// One pairing per file matched by the globs of a `tfblint.toml` pairing.
+pub(super) fn explicit_pairings(pair: &ExplicitPair, out: &mut Pairings) {
+    let Ok(module) = std::fs::canonicalize(&pair.module) else {
+        return;
+    };
+    let mut builder = GlobSetBuilder::new();
+    for p in &pair.patterns {
+        if let Ok(g) = Glob::new(p) {
+            builder.add(g);
+        }
+    }
+    let Ok(set) = builder.build() else { return };
+    for pattern in &pair.patterns {
+        // Walk only below the literal part of the pattern.
+        let literal: PathBuf = Path::new(pattern)
+            .components()
+            .take_while(|c| {
+                !c.as_os_str()
+                    .to_string_lossy()
+                    .contains(['*', '?', '[', '{'])
+            })
+            .collect();
+        let start = pair.base.join(&literal);
+        for entry in WalkDir::new(&start)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+        {
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry
+                .path()
+                .strip_prefix(&pair.base)
+                .unwrap_or(entry.path());
+            if !set.is_match(rel) {
+                continue;
+            }
+            let Some(path) = canonical_file(entry.path()) else {
+                continue;
+            };
+            let already = out.pairings.iter().any(|p| {
+                p.module == module
+                    && p.source.is_none()
+                    && matches!(p.items.as_slice(), [Item::File { path: q, .. }] if *q == path)
+            });
+            if !already {
+                out.pairings.push(Pairing {
+                    module: module.clone(),
+                    source: None,
+                    span: 0..0,
+                    items: vec![Item::File {
+                        path,
+                        display: String::new(),
+                        arg: 0..0,
+                    }],
+                });
+            }
+        }
+    }
+}

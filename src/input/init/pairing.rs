@@ -1,0 +1,434 @@
+//! Which module each `terraform init` command initialises, and with what: the commands found
+//! in the repository's workflows, scripts and task files, resolved against the file system the
+//! way the command runs, plus the pairings `tfblint.toml` declares.
+//!
+//! Where init sources are looked for: the repository root (the nearest directory holding
+//! `.git`) at or above the directory each module was found from (the walked directory, or a
+//! named file's directory), or, outside any repository, that directory itself (a named
+//! file's directory only for the files directly in it). Each root is read once per run; a root
+//! already walked is not walked again.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::ops::Range;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use super::files::{canonical_file, explicit_pairings, repo_root, scan};
+use super::{
+    extract, BackendConfigArg, BackendConfigValue, DirBase, InitCommand, SettingValue, SourceKind,
+    WorkingDir,
+};
+use crate::input::discover::{display_path, Discovery, InitSourceEntry, Walker};
+use crate::input::read::read_limited;
+
+/// A file that holds init commands pairing a module being linted.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Canonical path.
+    pub path: PathBuf,
+    /// As the user would type it.
+    pub display: String,
+    pub text: Arc<str>,
+    /// Credential values written in any command of the file: masked in every snippet.
+    pub secrets: Vec<Range<usize>>,
+}
+
+/// One way a module is initialised: an init command, or a `tfblint.toml` pairing.
+#[derive(Debug, Clone)]
+pub struct Pairing {
+    /// The module's directory, canonical (a key of [`Discovery::modules`]).
+    pub module: PathBuf,
+    /// Index in [`Pairings::sources`] of the file holding the command; `None` for a pairing
+    /// declared in `tfblint.toml`.
+    pub source: Option<usize>,
+    /// The command in its source file.
+    pub span: Range<usize>,
+    /// `-backend-config` arguments, in command-line order (later ones win).
+    pub items: Vec<Item>,
+}
+
+/// One `-backend-config` argument, resolved.
+#[derive(Debug, Clone)]
+pub enum Item {
+    /// A partial configuration file that exists (canonical path).
+    File {
+        path: PathBuf,
+        display: String,
+        arg: Range<usize>,
+    },
+    /// A file path that resolves to nothing: `terraform init` fails on it.
+    Missing { written: String, arg: Range<usize> },
+    /// A value tfblint cannot know (`-backend-config=$FILE`, a key from a variable).
+    Unknown { arg: Range<usize> },
+    /// `KEY=VALUE`.
+    Setting {
+        key: String,
+        key_span: Range<usize>,
+        value: SettingValue,
+        value_span: Range<usize>,
+        arg: Range<usize>,
+    },
+}
+
+/// Pairings declared in `tfblint.toml`: a module directory and globs of partial files.
+#[derive(Debug, Clone)]
+pub struct ExplicitPair {
+    /// The module's directory (absolute).
+    pub module: PathBuf,
+    /// The directory the globs are relative to (the configuration file's).
+    pub base: PathBuf,
+    pub patterns: Vec<String>,
+}
+
+/// Every pairing that concerns the modules of one run.
+#[derive(Debug, Clone, Default)]
+pub struct Pairings {
+    pub sources: Vec<Source>,
+    pub pairings: Vec<Pairing>,
+}
+
+impl Pairings {
+    pub fn for_module<'a>(&'a self, key: &'a Path) -> impl Iterator<Item = &'a Pairing> + 'a {
+        self.pairings.iter().filter(move |p| p.module == key)
+    }
+
+    /// Partial files some pairing passes to its module, with that module: each is linted with
+    /// the module it configures, not alone.
+    pub fn claimed(&self) -> HashMap<PathBuf, BTreeSet<PathBuf>> {
+        let mut out: HashMap<PathBuf, BTreeSet<PathBuf>> = HashMap::new();
+        for p in &self.pairings {
+            for item in &p.items {
+                if let Item::File { path, .. } = item {
+                    out.entry(path.clone())
+                        .or_default()
+                        .insert(p.module.clone());
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Finds the init commands that pair the discovered modules, and brings in the module of any
+/// discovered partial file that a command passes to a module not named.
+pub fn pair(walker: &Walker, found: &mut Discovery, explicit: &[ExplicitPair], prefilter: bool) {
+    // The root of each directory modules were found from (not of each module: one lookup per
+    // walked directory or named file's directory, however many modules are under it).
+    let mut roots: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
+    let mut froms: Vec<&PathBuf> = found.modules.values().map(|m| &m.found_from).collect();
+    froms.dedup();
+    // Root → whether to look below it: outside a repository, a named file's directory is
+    // read alone (no walk of, say, a home directory to lint one file).
+    let mut by_root: BTreeMap<PathBuf, bool> = BTreeMap::new();
+    for from in froms {
+        let (root, deep) = match repo_root(from, &mut roots) {
+            Some(root) => (root, true),
+            None => (from.clone(), false),
+        };
+        *by_root.entry(root).or_default() |= deep;
+    }
+    let mut entries: BTreeMap<PathBuf, SourceKind> = BTreeMap::new();
+    let mut walked_sources: Vec<(PathBuf, SourceKind)> = Vec::new();
+    for InitSourceEntry { path, kind } in &found.init_sources {
+        if let Some(c) = canonical_file(path) {
+            walked_sources.push((c, *kind));
+        }
+    }
+    for (root, &deep) in &by_root {
+        if found.walked.iter().any(|w| root.starts_with(w)) {
+            entries.extend(
+                walked_sources
+                    .iter()
+                    .filter(|(p, _)| p.starts_with(root))
+                    .cloned(),
+            );
+        } else {
+            entries.extend(scan(walker, root, deep));
+        }
+    }
+    let mut out = Pairings::default();
+    for (path, kind) in entries {
+        let root = path
+            .parent()
+            .and_then(|d| repo_root(d, &mut roots))
+            .or_else(|| by_root.keys().find(|r| path.starts_with(r)).cloned());
+        let Some(root) = root else { continue };
+        read_source(&path, kind, &root, walker.cwd, prefilter, &mut out);
+    }
+    for pair in explicit {
+        explicit_pairings(pair, &mut out);
+    }
+    if out.pairings.is_empty() {
+        return;
+    }
+    for p in &mut out.pairings {
+        for item in &mut p.items {
+            if let Item::File { path, display, .. } = item {
+                *display = display_path(walker.cwd, path);
+            }
+        }
+    }
+    // A named partial whose module was not named: bring the module in.
+    let claimed = out.claimed();
+    let named: HashSet<PathBuf> = found
+        .modules
+        .values()
+        .flat_map(|m| m.files.keys().cloned())
+        .collect();
+    for (file, modules) in &claimed {
+        if !named.contains(file) {
+            continue;
+        }
+        for module in modules {
+            if !found.modules.contains_key(module) {
+                walker.add_siblings(found, module);
+            }
+        }
+    }
+    // A partial file passed to other modules is theirs, not its own directory's.
+    for (key, module) in found.modules.iter_mut() {
+        module
+            .files
+            .retain(|file, _| claimed.get(file).is_none_or(|m| m.contains(key)));
+    }
+    found.modules.retain(|_, m| !m.files.is_empty());
+    let out = Arc::new(out);
+    for (key, module) in found.modules.iter_mut() {
+        if out.for_module(key).next().is_some() {
+            module.init = Some((key.clone(), Arc::clone(&out)));
+        }
+    }
+    found.init = out;
+}
+
+/// Reads one init source (only when its bytes hold `init` and `backend-config`) and records
+/// the pairings of its commands. A file that cannot be read, is not UTF-8 or does not parse
+/// pairs nothing and reports nothing.
+fn read_source(
+    path: &Path,
+    kind: SourceKind,
+    root: &Path,
+    cwd: &Path,
+    prefilter: bool,
+    out: &mut Pairings,
+) {
+    let Ok(bytes) = read_limited(path) else {
+        return;
+    };
+    if prefilter && !super::might_contain_init(&bytes) {
+        return;
+    }
+    let Ok(text) = String::from_utf8(bytes) else {
+        return;
+    };
+    let dir = path.parent().unwrap_or(root);
+    // A workflow runs in the checkout of the repository whose `.github` holds it; GitLab CI in
+    // the repository whose root holds `.gitlab-ci.yml`.
+    let checkout = match kind {
+        SourceKind::GithubWorkflow => dir.parent().and_then(Path::parent).unwrap_or(root),
+        SourceKind::GitlabCi => dir,
+        _ => root,
+    };
+    let display = display_path(cwd, path);
+    add_source(
+        path.to_path_buf(),
+        display,
+        kind,
+        text,
+        out,
+        |command, index| resolve(command, dir, checkout, index),
+    );
+}
+
+/// Extracts the commands of one source and records those `pair` pairs. A file that does not
+/// parse (invalid YAML) pairs nothing and reports nothing: it is no Terraform configuration,
+/// and CI rejects it on its own.
+fn add_source(
+    path: PathBuf,
+    display: String,
+    kind: SourceKind,
+    text: String,
+    out: &mut Pairings,
+    pair: impl Fn(&InitCommand, usize) -> Option<Pairing>,
+) {
+    let Ok(commands) = extract(kind, &text) else {
+        return;
+    };
+    let index = out.sources.len();
+    let mut used = false;
+    let mut secrets = super::secrets::secret_ranges(&text);
+    for command in &commands {
+        for arg in &command.backend_configs {
+            if let BackendConfigValue::Setting {
+                value: SettingValue::Redacted { .. },
+                value_span,
+                ..
+            } = &arg.value
+            {
+                secrets.push(value_span.clone());
+            }
+        }
+        // A command that passes nothing leaves the block alone: no pairing (and so a file
+        // without `backend-config` in it, which the prefilter skips, pairs nothing either).
+        if command.backend_configs.is_empty() {
+            continue;
+        }
+        if let Some(pairing) = pair(command, index) {
+            out.pairings.push(pairing);
+            used = true;
+        }
+    }
+    if used {
+        out.sources.push(Source {
+            path,
+            display,
+            text: Arc::from(text),
+            secrets,
+        });
+    }
+}
+
+/// Pairs every init command of one file's text with `module`, without the file system: every
+/// file argument is unknown. For the fuzz target and editors.
+pub fn pair_text(
+    module: &Path,
+    path: PathBuf,
+    display: String,
+    kind: SourceKind,
+    text: String,
+) -> Pairings {
+    let mut out = Pairings::default();
+    add_source(path, display, kind, text, &mut out, |command, source| {
+        let items = command
+            .backend_configs
+            .iter()
+            .filter(|_| !command.clears_overrides())
+            .map(|arg| item(arg, None))
+            .collect();
+        Some(Pairing {
+            module: module.to_path_buf(),
+            source: Some(source),
+            span: command.span.clone(),
+            items,
+        })
+    });
+    out
+}
+
+/// `base` joined with `rel`, `..` and `.` resolved lexically.
+fn join(base: &Path, rel: &Path) -> PathBuf {
+    let mut out = base.to_path_buf();
+    for c in rel.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            Component::Normal(n) => out.push(n),
+            other => out = PathBuf::from(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// The module a command initialises and what it passes, resolved as the command runs; `None`
+/// when its directory is unknown or resolves to nothing. `dir` is the directory holding the
+/// command's file, `root` the repository root (for CI files: their checkout).
+fn resolve(command: &InitCommand, dir: &Path, root: &Path, source: usize) -> Option<Pairing> {
+    let WorkingDir::Known { base, path } = &command.working_dir else {
+        return None;
+    };
+    let bases: Vec<&Path> = match base {
+        DirBase::RepoRoot => vec![root],
+        DirBase::FileDir => vec![dir],
+        // A script runs wherever it is started: its own directory, or the repository root
+        // where the paths exist only from there.
+        DirBase::Invocation => vec![dir, root],
+    };
+    let chdir = match &command.chdir {
+        Some(c) if c.dynamic => return None,
+        Some(c) => Some(PathBuf::from(&c.path)),
+        None => None,
+    };
+    let mut best: Option<(usize, PathBuf)> = None;
+    for base in bases {
+        let mut module = join(base, path);
+        if let Some(c) = &chdir {
+            module = join(&module, c);
+        }
+        let Ok(module) = std::fs::canonicalize(&module) else {
+            continue;
+        };
+        if !module.is_dir() {
+            continue;
+        }
+        let existing = command
+            .backend_configs
+            .iter()
+            .filter(|a| matches!(&a.value, BackendConfigValue::File { path, dynamic: false, .. } if join(&module, Path::new(path)).is_file()))
+            .count();
+        if best.as_ref().is_none_or(|(n, _)| existing > *n) {
+            best = Some((existing, module));
+        }
+    }
+    let (_, module) = best?;
+    let items = if command.clears_overrides() {
+        Vec::new()
+    } else {
+        command
+            .backend_configs
+            .iter()
+            .map(|arg| item(arg, Some(&module)))
+            .collect()
+    };
+    Some(Pairing {
+        module,
+        source: Some(source),
+        span: command.span.clone(),
+        items,
+    })
+}
+
+/// One argument, its file path resolved from `module` (unknown without it).
+fn item(arg: &BackendConfigArg, module: Option<&Path>) -> Item {
+    let span = arg.span.clone();
+    match &arg.value {
+        BackendConfigValue::File { dynamic: true, .. } => Item::Unknown { arg: span },
+        BackendConfigValue::File { path, .. } => {
+            let Some(module) = module else {
+                return Item::Unknown { arg: span };
+            };
+            match std::fs::canonicalize(join(module, Path::new(path))) {
+                Ok(p) if p.is_file() => Item::File {
+                    path: p,
+                    display: String::new(),
+                    arg: span,
+                },
+                _ => Item::Missing {
+                    written: path.clone(),
+                    arg: span,
+                },
+            }
+        }
+        BackendConfigValue::Empty { .. } => Item::Missing {
+            written: String::new(),
+            arg: span,
+        },
+        BackendConfigValue::Setting {
+            key_dynamic: true, ..
+        } => Item::Unknown { arg: span },
+        BackendConfigValue::Setting {
+            key,
+            key_span,
+            value,
+            value_span,
+            ..
+        } => Item::Setting {
+            key: key.clone(),
+            key_span: key_span.clone(),
+            value: value.clone(),
+            value_span: value_span.clone(),
+            arg: span,
+        },
+    }
+}

@@ -1,0 +1,8 @@
+//! Unit tests of the extractor, one file per kind of source.
+#![allow(dead_code)]
+
+mod common;
+mod github;
+mod gitlab_taskfile;
+mod make_just;
+mod shell;
