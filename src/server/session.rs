@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use lsp_types::{Diagnostic as LspDiagnostic, Uri};
 
@@ -74,6 +75,10 @@ pub struct Session {
     workspaces: HashMap<PathBuf, Workspace>,
     /// Modules (directories) whose open documents need linting.
     stale: BTreeSet<PathBuf>,
+    /// What discovery found for a directory, with the open documents it was found with:
+    /// reused while only texts change, so a keystroke never walks the repository for init
+    /// sources again. Dropped when a file is saved or changes on disk, or on a reload.
+    discoveries: HashMap<PathBuf, (Vec<PathBuf>, Arc<Discovery>)>,
     /// Configuration errors to show the user, each once until the configuration reloads.
     pub errors: Vec<String>,
     shown: BTreeSet<String>,
@@ -119,6 +124,7 @@ impl Session {
 
     /// A file changed on disk (or was saved): its module's open documents are linted again.
     pub fn file_changed(&mut self, path: &Path) {
+        self.discoveries.clear();
         self.mark_stale(path);
     }
 
@@ -126,6 +132,7 @@ impl Session {
     /// open document linted again.
     pub fn reload(&mut self) {
         self.workspaces.clear();
+        self.discoveries.clear();
         self.shown.clear();
         let dirs: Vec<PathBuf> = self.documents.keys().filter_map(|p| dir_of(p)).collect();
         self.stale.extend(dirs);
@@ -194,10 +201,19 @@ impl Session {
     }
 
     /// What the workspace finds for a directory's open documents, with their texts.
-    pub fn discover(&mut self, dir: &Path) -> (Workspace, Discovery, Vec<Buffer>) {
+    pub fn discover(&mut self, dir: &Path) -> (Workspace, Arc<Discovery>, Vec<Buffer>) {
         let workspace = self.workspace_for(dir);
         let buffers = self.buffers_in(dir);
-        let discovery = workspace.discover(&[], &buffers);
+        let paths: Vec<PathBuf> = buffers.iter().map(|b| b.path.clone()).collect();
+        let discovery = match self.discoveries.get(dir) {
+            Some((was, discovery)) if *was == paths => Arc::clone(discovery),
+            _ => {
+                let discovery = Arc::new(workspace.discover(&[], &buffers));
+                self.discoveries
+                    .insert(dir.to_path_buf(), (paths, Arc::clone(&discovery)));
+                discovery
+            }
+        };
         (workspace, discovery, buffers)
     }
 
