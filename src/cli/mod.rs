@@ -99,15 +99,15 @@ fn run(cli: Cli) -> Result<u8, String> {
             .unwrap_or_else(|| PathBuf::from("stdin.tf"));
         buffers.push(Buffer { path, bytes });
     }
-    let discovery = workspace.discover(&named, &buffers);
-
     if cli.fix || cli.diff {
+        let discovery = workspace.discover(&named, &buffers);
         return fix::run(&cli, &workspace, &discovery, buffers.first());
     }
     if cli.unsafe_fixes {
         return Err("--unsafe-fixes needs --fix or --diff".into());
     }
-    let report = workspace.lint(&discovery, &buffers);
+    let linted = workspace.lint_paths(&named, &buffers);
+    let report = linted.report;
     let output = render::render(
         cli.format,
         &report,
@@ -116,16 +116,16 @@ fn run(cli: Cli) -> Result<u8, String> {
         },
     );
     // When every path failed there is nothing to report: only the errors are printed.
-    let written = if !discovery.modules.is_empty() || discovery.errors.is_empty() {
+    let written = if linted.found_modules || linted.errors.is_empty() {
         print_out(&output)
     } else {
         Ok(())
     };
-    for error in &discovery.errors {
+    for error in &linted.errors {
         print_error(error);
     }
     written?;
-    if !discovery.errors.is_empty() {
+    if !linted.errors.is_empty() {
         return Ok(exit::ERROR);
     }
     let failed = report.diagnostics.iter().any(|d| fail_on.fails(d.severity));
@@ -184,6 +184,9 @@ fn resolve_config(cli: &Cli, cwd: &Path) -> Result<Config, String> {
     }
     if let Some(fail_on) = cli.fail_on {
         config.fail_on = fail_on;
+    }
+    if cli.no_ignore {
+        config.respect_gitignore = false;
     }
     Ok(config)
 }

@@ -3,10 +3,12 @@
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
+use std::sync::{Arc, Mutex};
+
 use globset::GlobSet;
-use walkdir::WalkDir;
 
 use crate::input::source::FileKind;
+use crate::input::walk::{self, BatchSink, DirBatch, ReadMode, WalkOptions};
 
 /// A file to read, as the user would name it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -34,6 +36,29 @@ pub struct Discovery {
     keys: std::collections::HashMap<PathBuf, PathBuf>,
 }
 
+/// What [`Walker::discover_named`] found: the modules of named files and buffers, and the
+/// directories to walk, each with its position among the paths named.
+#[derive(Debug, Default)]
+pub struct Named {
+    pub found: Discovery,
+    pub roots: Vec<(usize, PathBuf)>,
+    /// Module key → position of the first path that brought it in (buffers come last).
+    pub positions: std::collections::HashMap<PathBuf, usize>,
+}
+
+impl ModuleFiles {
+    /// The same files under another name of their directory (`dir`, as walked).
+    pub fn renamed(&mut self, cwd: &Path, dir: &Path) {
+        self.dir = dir.to_path_buf();
+        for entry in self.files.values_mut() {
+            if let Some(name) = entry.path.file_name() {
+                entry.path = dir.join(name);
+                entry.display = display_path(cwd, &entry.path);
+            }
+        }
+    }
+}
+
 /// Why a path named on the command line cannot be linted at all.
 #[derive(Debug)]
 pub struct PathError(pub String);
@@ -41,9 +66,59 @@ pub struct PathError(pub String);
 pub struct Walker<'a> {
     pub cwd: &'a Path,
     pub exclude: &'a GlobSet,
+    /// Whether `.gitignore`, `.ignore` and git's excludes prune the walk (`--no-ignore` and
+    /// `respect-gitignore = false` turn it off). A file named on the command line is always
+    /// linted.
+    pub respect_ignore_files: bool,
 }
 
 impl Walker<'_> {
+    /// How to walk, reading files as `read` says.
+    pub fn walk_options(&self, read: ReadMode) -> WalkOptions {
+        WalkOptions {
+            exclude: Arc::new(self.exclude.clone()),
+            respect_ignore_files: self.respect_ignore_files,
+            read,
+        }
+    }
+
+    /// Finds the files named (with their directories as context) and the buffers, and
+    /// returns the directories to walk: the lint walks them itself, reading as it goes.
+    pub fn discover_named(&self, paths: &[PathBuf], buffers: &[PathBuf]) -> Named {
+        let mut named = Named::default();
+        let found = &mut named.found;
+        for (at, path) in paths.iter().enumerate() {
+            if self.is_excluded_by_name(path) {
+                continue;
+            }
+            let outcome = match std::fs::metadata(path) {
+                Ok(meta) if meta.is_dir() => {
+                    named.roots.push((at, path.clone()));
+                    Ok(())
+                }
+                Ok(_) => self.discover_path(path, found),
+                Err(e) => Err(io_reason(&e)),
+            };
+            if let Err(reason) = outcome {
+                found.errors.push(format!("{}: {reason}", path.display()));
+            }
+            for key in found.modules.keys() {
+                named.positions.entry(key.clone()).or_insert(at);
+            }
+        }
+        for buffer in buffers {
+            self.add_stdin(found, buffer);
+        }
+        for key in found.modules.keys() {
+            named.positions.entry(key.clone()).or_insert(paths.len());
+        }
+        named
+    }
+
+    /// The module key of a directory: its canonical path (see [`Discovery::modules`]).
+    pub fn module_key(&self, dir: &Path) -> PathBuf {
+        std::fs::canonicalize(dir).unwrap_or_else(|_| absolute(self.cwd, dir))
+    }
     /// Finds the files of every path. A path that cannot be linted (nonexistent, not a
     /// directory or regular file, unreadable) is recorded in [`Discovery::errors`] and the
     /// other paths are still discovered.
@@ -108,7 +183,7 @@ impl Walker<'_> {
 
     /// A named file (or stdin's name) is excluded when its path as the user typed it, or any
     /// directory above it, matches an exclude glob, as walking would have pruned it.
-    fn is_excluded_by_name(&self, path: &Path) -> bool {
+    pub fn is_excluded_by_name(&self, path: &Path) -> bool {
         if self.exclude.is_empty() {
             return false;
         }
@@ -120,54 +195,47 @@ impl Walker<'_> {
     }
 
     fn walk(&self, root: &Path, found: &mut Discovery) {
-        let walker = WalkDir::new(root)
-            .follow_links(false)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| {
-                if e.depth() == 0 {
-                    return true;
-                }
-                let hidden = e.file_name().to_str().is_some_and(|n| n.starts_with('.'));
-                if e.file_type().is_dir() && hidden {
-                    return false;
-                }
-                let rel = e.path().strip_prefix(root).unwrap_or(e.path());
-                !self.exclude.is_match(rel)
-            });
-        for entry in walker {
-            match entry {
-                Ok(entry) => {
-                    if !entry.file_type().is_file() {
-                        continue;
-                    }
-                    let Some(kind) = FileKind::from_path(entry.path()) else {
-                        continue;
-                    };
-                    let dir = entry.path().parent().unwrap_or(root).to_path_buf();
-                    self.add(found, &dir, entry.into_path(), kind);
-                }
-                Err(err) => {
-                    let path = err
-                        .path()
-                        .map(|p| p.display().to_string())
-                        .unwrap_or_default();
-                    let reason = err.io_error().map_or_else(|| err.to_string(), io_reason);
-                    found.errors.push(format!("{path}: {reason}"));
+        struct Collect(Mutex<(Vec<DirBatch>, Vec<String>)>);
+        impl BatchSink for Collect {
+            fn batch(&self, batch: DirBatch) {
+                self.0
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .0
+                    .push(batch);
+            }
+            fn error(&self, message: String) {
+                self.0
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .1
+                    .push(message);
+            }
+        }
+        let collect = Collect(Mutex::default());
+        walk::walk_parallel(root, &self.walk_options(ReadMode::List), &collect);
+        let (mut batches, mut errors) = collect.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        batches.sort_by(|a, b| a.dir.cmp(&b.dir));
+        errors.sort();
+        for batch in batches {
+            for file in batch.files {
+                if let Some(kind) = file.class.terraform_kind() {
+                    self.add(found, &batch.dir, file.path, kind);
                 }
             }
         }
+        found.errors.extend(errors);
+    }
+
+    /// Every file tfblint reads directly in `dir`, with the walk's ignore rules.
+    pub fn add_dir_files(&self, found: &mut Discovery, dir: &Path) {
+        self.add_siblings(found, dir);
     }
 
     /// The other Terraform files of a named file's directory: its module context.
     fn add_siblings(&self, found: &mut Discovery, dir: &Path) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let is_file = entry.file_type().is_ok_and(|t| t.is_file());
-            let path = entry.path();
-            if let (true, Some(kind)) = (is_file, FileKind::from_path(&path)) {
+        for (path, class) in walk::list_dir(dir, &self.walk_options(ReadMode::List)) {
+            if let Some(kind) = class.terraform_kind() {
                 if self.is_excluded_by_name(&path) {
                     continue;
                 }

@@ -67,6 +67,20 @@ pub fn in_scope(kind: FileKind, bytes: &[u8]) -> bool {
     })
 }
 
+/// What starts a suppression comment (`# tfblint-ignore: CODE`).
+pub const SUPPRESSION_MARKER: &str = "tfblint-ignore";
+
+/// Whether a file found while walking has to be linted at all: it can hold something a rule
+/// reads ([`in_scope`]), a suppression comment (an unused one is a finding), or bytes that are
+/// not UTF-8 text (a finding whatever the file holds). A file for which this is `false` adds
+/// nothing to its module but its name, so its bytes need not be kept.
+pub fn worth_linting(kind: FileKind, bytes: &[u8]) -> bool {
+    in_scope(kind, bytes)
+        || memchr::memmem::find(bytes, SUPPRESSION_MARKER.as_bytes()).is_some()
+        || memchr::memchr(0, bytes).is_some()
+        || std::str::from_utf8(bytes).is_err()
+}
+
 /// The credentials of `provider "digitalocean"` and the environment variable each is read
 /// from when left out.
 pub const PROVIDER_SECRET_ARGUMENTS: &[(&str, &str)] = &[

@@ -186,6 +186,21 @@ impl SourceFile {
         }
     }
 
+    /// A file read while walking that nothing can be found in ([`crate::input::scope::worth_linting`]
+    /// is `false`): only its name counts, so its text is not kept.
+    pub fn skipped(path: PathBuf, display: String, kind: FileKind) -> Self {
+        SourceFile {
+            path,
+            display,
+            kind,
+            text: Arc::from(""),
+            lines: OnceLock::new(),
+            in_scope: false,
+            parsed: Ok(Body::new()),
+            redefined: Vec::new(),
+        }
+    }
+
     /// A file that could not be read at all.
     pub fn unreadable(path: PathBuf, display: String, kind: FileKind, message: String) -> Self {
         SourceFile {

@@ -48,6 +48,7 @@ pub struct FileConfig {
     pub spaces_regions: Option<Vec<String>>,
     pub engine: Option<Engine>,
     pub fail_on: Option<FailOn>,
+    pub respect_gitignore: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -109,6 +110,8 @@ pub struct Config {
     pub spaces_regions: Vec<String>,
     pub engine: Option<Engine>,
     pub fail_on: FailOn,
+    /// Whether walking skips what `.gitignore`, `.ignore` and git's excludes ignore.
+    pub respect_gitignore: bool,
     /// The directory per-file-ignores globs are relative to.
     pub root: PathBuf,
 }
@@ -126,6 +129,7 @@ impl Config {
             spaces_regions: Vec::new(),
             engine: None,
             fail_on: FailOn::Error,
+            respect_gitignore: true,
             root: root.to_path_buf(),
         }
     }
@@ -254,6 +258,9 @@ pub fn load(path: &Path, cwd: &Path) -> Result<Config, String> {
     config.engine = file.engine;
     if let Some(fail_on) = file.fail_on {
         config.fail_on = fail_on;
+    }
+    if let Some(respect) = file.respect_gitignore {
+        config.respect_gitignore = respect;
     }
     Ok(config)
 }

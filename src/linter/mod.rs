@@ -5,6 +5,7 @@
 //! - [`config`]: `tfblint.toml`, its discovery and validation;
 //! - [`pipeline`]: read each module, run the enabled rules, apply suppressions, per-file
 //!   ignores and severity overrides, mask secrets, merge deterministically;
+//! - [`stream`]: the lint of walked directories while they are walked, module by module;
 //! - [`suppress`]: `# tfblint-ignore` comments;
 //! - [`fixer`]: the fix engine (lint, apply, re-lint, check) and atomic writes.
 //!
@@ -14,6 +15,7 @@
 pub mod config;
 pub mod fixer;
 pub mod pipeline;
+pub mod stream;
 pub mod suppress;
 pub mod workspace;
 

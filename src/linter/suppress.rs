@@ -12,7 +12,7 @@ use std::ops::Range;
 use crate::input::source::SourceFile;
 use crate::linter::config::Selector;
 
-const MARKER: &str = "tfblint-ignore";
+const MARKER: &str = crate::input::scope::SUPPRESSION_MARKER;
 
 /// One code named in a directive.
 #[derive(Debug, Clone, PartialEq, Eq)]

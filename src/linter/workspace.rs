@@ -50,10 +50,7 @@ impl Workspace {
     /// context) and of every buffer, which need not exist on disk. A path that cannot be linted
     /// is recorded in [`Discovery::errors`]; the others are still found.
     pub fn discover(&self, paths: &[PathBuf], buffers: &[Buffer]) -> Discovery {
-        let walker = Walker {
-            cwd: &self.options.cwd,
-            exclude: &self.exclude,
-        };
+        let walker = self.walker();
         let mut discovery = walker.discover(paths).unwrap_or_else(|e| {
             let mut failed = Discovery::default();
             failed.errors.push(e.0);
@@ -74,14 +71,35 @@ impl Workspace {
         )
     }
 
-    /// Discovers and lints in one call.
+    fn walker(&self) -> Walker<'_> {
+        Walker {
+            cwd: &self.options.cwd,
+            exclude: &self.exclude,
+            respect_ignore_files: self.options.config.respect_gitignore,
+        }
+    }
+
+    /// Discovers and lints in one call: directories are linted while they are walked, so
+    /// memory does not grow with the tree (see [`super::stream`]).
     pub fn lint_paths(&self, paths: &[PathBuf], buffers: &[Buffer]) -> Linted {
-        let discovery = self.discover(paths, buffers);
-        let report = self.lint(&discovery, buffers);
+        let walker = self.walker();
+        let buffer_paths: Vec<PathBuf> = buffers.iter().map(|b| b.path.clone()).collect();
+        let named = walker.discover_named(paths, &buffer_paths);
+        let overrides = self.absolute_buffers(buffers);
+        if named.roots.is_empty() {
+            let named = named.found;
+            let report = pipeline::run(&named.modules, &overrides, &self.options);
+            return Linted {
+                report,
+                found_modules: !named.modules.is_empty(),
+                errors: named.errors,
+            };
+        }
+        let (report, errors) = super::stream::run(&walker, named, &overrides, &self.options);
         Linted {
+            found_modules: report.summary.modules > 0,
             report,
-            found_modules: !discovery.modules.is_empty(),
-            errors: discovery.errors,
+            errors,
         }
     }
 
