@@ -258,3 +258,49 @@ pub fn list_dir(dir: &Path, options: &WalkOptions) -> Vec<(PathBuf, PathClass)> 
     found.sort();
     found
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    struct Count(Mutex<Vec<(PathBuf, usize)>>);
+    impl BatchSink for Count {
+        fn batch(&self, batch: DirBatch) {
+            self.0.lock().unwrap().push((batch.dir, batch.files.len()));
+        }
+        fn error(&self, message: String) {
+            panic!("{message}");
+        }
+    }
+
+    /// The walk hands each directory over in one batch (what the lint relies on for speed;
+    /// a split is still caught and the directory linted again whole).
+    #[test]
+    fn every_directory_comes_in_one_batch() {
+        let dir = tempfile::tempdir().unwrap();
+        let (dirs, files) = (120, 25);
+        for d in 0..dirs {
+            let sub = dir.path().join(format!("d{}/e{d}", d % 9));
+            std::fs::create_dir_all(&sub).unwrap();
+            for f in 0..files {
+                std::fs::write(sub.join(format!("f{f}.tf")), "x = 1\n").unwrap();
+            }
+            std::fs::write(sub.join("README.md"), "not read").unwrap();
+        }
+        std::fs::create_dir_all(dir.path().join(".terraform/m")).unwrap();
+        std::fs::write(dir.path().join(".terraform/m/main.tf"), "").unwrap();
+        let options = WalkOptions {
+            exclude: Arc::new(GlobSet::empty()),
+            respect_ignore_files: true,
+            read: ReadMode::Prefilter,
+        };
+        let count = Count(Mutex::new(Vec::new()));
+        walk_parallel(dir.path(), &options, &count);
+        let mut batches = count.0.into_inner().unwrap();
+        batches.sort();
+        assert_eq!(batches.len(), dirs);
+        assert!(batches.windows(2).all(|w| w[0].0 != w[1].0));
+        assert!(batches.iter().all(|(_, n)| *n == files));
+    }
+}
