@@ -76,10 +76,7 @@ fn ignored_files_are_skipped_in_a_git_repository() {
         ]
     );
     // The same from a subdirectory: the `.gitignore` files above it count.
-    assert_eq!(
-        flagged(&dir.path().join("app"), &["."]),
-        ["keep.gen.tf"]
-    );
+    assert_eq!(flagged(&dir.path().join("app"), &["."]), ["keep.gen.tf"]);
     assert_eq!(flagged(dir.path(), &["nested"]), ["nested/kept/main.tf"]);
 }
 
@@ -156,8 +153,9 @@ fn respect_gitignore_is_validated() {
     let out = run(dir.path(), &["."]);
     assert_eq!(out.code, 2);
     assert!(
-        out.stderr
-            .starts_with("tfblint: error: tfblint.toml:2: invalid type: string \"no\", expected a boolean"),
+        out.stderr.starts_with(
+            "tfblint: error: tfblint.toml:2: invalid type: string \"no\", expected a boolean"
+        ),
         "{}",
         out.stderr
     );

@@ -313,6 +313,9 @@ pub fn absolute(cwd: &Path, path: &Path) -> PathBuf {
 /// The path as the user would type it: relative to the working directory when under it,
 /// with `/` separators.
 pub fn display_path(cwd: &Path, path: &Path) -> String {
+    if let Some(text) = plain_relative(path) {
+        return text;
+    }
     let abs = absolute(cwd, path);
     let shown = abs.strip_prefix(cwd).map(Path::to_path_buf).unwrap_or(abs);
     let text = shown.to_string_lossy().replace('\\', "/");
@@ -321,6 +324,26 @@ pub fn display_path(cwd: &Path, path: &Path) -> String {
     } else {
         text
     }
+}
+
+/// The display of a relative path with nothing to normalise but leading `./` (what the walk
+/// of a relative directory gives), without touching the working directory: the walk asks
+/// this for every file it lints.
+fn plain_relative(path: &Path) -> Option<String> {
+    if std::path::MAIN_SEPARATOR != '/' {
+        return None;
+    }
+    let text = path.to_str()?;
+    let mut rest = text;
+    while let Some(r) = rest.strip_prefix("./") {
+        rest = r;
+    }
+    let plain = !rest.is_empty()
+        && !rest.starts_with('/')
+        && !rest.ends_with('/')
+        && !rest.contains("//")
+        && rest.split('/').all(|c| c != "." && c != "..");
+    plain.then(|| rest.to_string())
 }
 
 #[cfg(test)]
@@ -335,6 +358,18 @@ mod tests {
             "envs/prod/main.tf"
         );
         assert_eq!(display_path(cwd, Path::new("/repo/a.tf")), "a.tf");
+        for (path, shown) in [
+            ("./envs/prod/main.tf", "envs/prod/main.tf"),
+            ("././a.tf", "a.tf"),
+            ("envs//a.tf", "envs/a.tf"),
+            ("envs/./a.tf", "envs/a.tf"),
+            ("../repo/a.tf", "a.tf"),
+            (".", "."),
+            ("./", "."),
+            (".hidden/a.tf", ".hidden/a.tf"),
+        ] {
+            assert_eq!(display_path(cwd, Path::new(path)), shown, "{path}");
+        }
         assert_eq!(
             display_path(cwd, Path::new("/elsewhere/a.tf")),
             "/elsewhere/a.tf"

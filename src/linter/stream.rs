@@ -285,7 +285,8 @@ fn walked_module(batch: DirBatch, cwd: &Path, mode: ParseMode) -> Module {
             })
         })
         .collect();
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    // One directory: ordering by name is ordering by path.
+    files.sort_by(|a, b| a.path.file_name().cmp(&b.path.file_name()));
     Module {
         dir: batch.dir,
         files,

@@ -50,7 +50,7 @@ impl Directive {
 /// Every directive in a file, in order.
 pub fn directives(file: &SourceFile) -> Vec<Directive> {
     let text: &str = &file.text;
-    if memchr::memmem::find(text.as_bytes(), MARKER.as_bytes()).is_none() {
+    if !crate::input::scope::has_suppression_marker(text.as_bytes()) {
         return Vec::new();
     }
     let mut out = Vec::new();
