@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Mutex;
 
@@ -46,7 +47,7 @@ pub fn run(
     let walk_options = walker.walk_options(read);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     // A few modules in flight per lint thread: the walk waits rather than pile up bytes.
-    let (sender, receiver) = sync_channel::<(PathBuf, Job)>(threads * 4);
+    let (sender, receiver) = sync_channel::<Vec<(PathBuf, Job)>>(threads * 2);
     let receiver = Mutex::new(receiver);
     let Named {
         found,
@@ -61,7 +62,8 @@ pub fn run(
         sender: Mutex::new(sender),
         walker,
         canonical,
-        root: Mutex::new(0),
+        root: AtomicUsize::new(0),
+        pending: Mutex::new(Vec::new()),
         positions,
         renames: Mutex::new(HashMap::new()),
         inline: Mutex::new(None),
@@ -89,7 +91,7 @@ pub fn run(
                 .insert(key.clone(), (NAMED, count));
         }
         for (at, root) in &roots {
-            *state.root.lock().unwrap() = *at;
+            state.root.store(*at, Ordering::Relaxed);
             walk::walk_parallel(root, &walk_options, &state);
         }
         // Named modules go last: a directory named before them may have renamed them.
@@ -100,6 +102,7 @@ pub fn run(
             }
             state.send(key, Job::Named(files));
         }
+        state.send_pending();
         // Closing the channel ends the lint threads.
         drop(std::mem::replace(
             &mut *state.sender.lock().unwrap(),
@@ -151,6 +154,9 @@ pub fn run(
     )
 }
 
+/// How many modules go to a lint thread at once.
+const GROUP: usize = 16;
+
 /// The root recorded for a directory found in two batches of one walk.
 const SPLIT: usize = usize::MAX - 1;
 /// The root recorded for a module of named files or buffers.
@@ -161,13 +167,16 @@ struct State<'a> {
     /// modules, or [`SPLIT`]; number of files).
     seen: Mutex<HashMap<PathBuf, (usize, usize)>>,
     errors: Mutex<Vec<String>>,
-    sender: Mutex<SyncSender<(PathBuf, Job)>>,
+    sender: Mutex<SyncSender<Vec<(PathBuf, Job)>>>,
+    /// Jobs not yet sent: they go to the lint threads [`GROUP`] at a time, so that threads
+    /// hand work over (and wake each other) a sixteenth as often.
+    pending: Mutex<Vec<(PathBuf, Job)>>,
     walker: &'a Walker<'a>,
     /// Whether modules are keyed by canonical path (several roots or named files, which can
     /// overlap); one walk alone meets each directory once, under its walked path.
     canonical: bool,
     /// The position (among the paths named) of the directory being walked.
-    root: Mutex<usize>,
+    root: AtomicUsize,
     /// Named modules' keys → position of the first path that named them.
     positions: HashMap<PathBuf, usize>,
     /// Named modules found first by the walk of a directory named before them: their
@@ -186,9 +195,28 @@ impl State<'_> {
             }
             return;
         }
+        let group = {
+            let mut pending = self.pending.lock().unwrap();
+            pending.push((key, job));
+            if pending.len() < GROUP {
+                return;
+            }
+            std::mem::take(&mut *pending)
+        };
+        self.send_group(group);
+    }
+
+    fn send_pending(&self) {
+        let group = std::mem::take(&mut *self.pending.lock().unwrap());
+        if !group.is_empty() {
+            self.send_group(group);
+        }
+    }
+
+    fn send_group(&self, group: Vec<(PathBuf, Job)>) {
         let sender = self.sender.lock().unwrap().clone();
         // The lint threads only stop when the channel closes: a send cannot fail before.
-        let _ = sender.send((key, job));
+        let _ = sender.send(group);
     }
 }
 
@@ -199,7 +227,7 @@ impl BatchSink for State<'_> {
         } else {
             batch.dir.clone()
         };
-        let root = *self.root.lock().unwrap();
+        let root = self.root.load(Ordering::Relaxed);
         {
             let mut seen = self.seen.lock().unwrap();
             match seen.get_mut(&key) {
@@ -235,17 +263,19 @@ impl BatchSink for State<'_> {
 
 /// A lint thread: lints modules until the channel closes, and returns their findings.
 fn lint_jobs(
-    receiver: &Mutex<Receiver<(PathBuf, Job)>>,
+    receiver: &Mutex<Receiver<Vec<(PathBuf, Job)>>>,
     overrides: &[Buffer],
     options: &Options,
 ) -> Vec<Keyed> {
     let mut out = Vec::new();
     loop {
         let next = receiver.lock().unwrap_or_else(|e| e.into_inner()).recv();
-        let Ok((key, job)) = next else {
+        let Ok(group) = next else {
             return out;
         };
-        out.extend(lint_job(key, job, overrides, options));
+        for (key, job) in group {
+            out.extend(lint_job(key, job, overrides, options));
+        }
     }
 }
 
