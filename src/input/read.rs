@@ -34,33 +34,9 @@ pub fn read_limited(path: &Path) -> Result<Vec<u8>, ReadError> {
     if meta.len() > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge(meta.len()));
     }
-    let expected = meta.len() as usize;
-    let mut bytes = vec![0; expected + 1];
-    // One read asks for the whole file and one byte more: when it returns the size `metadata`
-    // gave, that is the end, and the usual last read (of zero bytes) is saved. A file that
-    // grew since is read on, up to one byte past the limit, so that it is still caught.
-    let mut file = file.take(MAX_FILE_BYTES + 1);
-    let mut filled = 0;
-    loop {
-        match file.read(&mut bytes[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e.into()),
-        }
-        if filled < bytes.len() {
-            if filled >= expected {
-                break;
-            }
-            continue;
-        }
-        let grown = (bytes.len() * 2).min(MAX_FILE_BYTES as usize + 1);
-        if grown == bytes.len() {
-            break;
-        }
-        bytes.resize(grown, 0);
-    }
-    bytes.truncate(filled);
+    let mut bytes = Vec::with_capacity(meta.len() as usize + 1);
+    // Read one byte past the limit: a file that grew since `metadata` is still caught.
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge(bytes.len() as u64));
     }
