@@ -90,6 +90,9 @@ pub fn run(
                 .unwrap()
                 .insert(key.clone(), (NAMED, count));
         }
+        // Closes the channel however this closure ends: were the walk to panic, the lint
+        // threads would otherwise wait for work forever and the scope for them.
+        let close = CloseOnDrop(&state.sender);
         for (at, root) in &roots {
             state.root.store(*at, Ordering::Relaxed);
             walk::walk_parallel(root, &walk_options, &state);
@@ -104,10 +107,7 @@ pub fn run(
         }
         state.send_pending();
         // Closing the channel ends the lint threads.
-        drop(std::mem::replace(
-            &mut *state.sender.lock().unwrap(),
-            sync_channel(0).0,
-        ));
+        drop(close);
         let mut outcomes: Vec<Keyed> = handles
             .into_iter()
             .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
@@ -152,6 +152,15 @@ pub fn run(
         Report::new(diagnostics, sources, files, seen.len()),
         path_errors,
     )
+}
+
+struct CloseOnDrop<'a>(&'a Mutex<SyncSender<Vec<(PathBuf, Job)>>>);
+
+impl Drop for CloseOnDrop<'_> {
+    fn drop(&mut self) {
+        let mut sender = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        drop(std::mem::replace(&mut *sender, sync_channel(0).0));
+    }
 }
 
 /// How many modules go to a lint thread at once.
@@ -268,14 +277,29 @@ fn lint_jobs(
     options: &Options,
 ) -> Vec<Keyed> {
     let mut out = Vec::new();
+    let mut panicked = None;
     loop {
         let next = receiver.lock().unwrap_or_else(|e| e.into_inner()).recv();
         let Ok(group) = next else {
-            return out;
+            break;
         };
-        for (key, job) in group {
-            out.extend(lint_job(key, job, overrides, options));
+        // After a panic the thread only drains the channel, so the walk never waits on it;
+        // the panic is raised again when the thread is joined.
+        if panicked.is_some() {
+            continue;
         }
+        let lint_group = || {
+            for (key, job) in group {
+                out.extend(lint_job(key, job, overrides, options));
+            }
+        };
+        if let Err(payload) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(lint_group)) {
+            panicked = Some(payload);
+        }
+    }
+    match panicked {
+        Some(payload) => std::panic::resume_unwind(payload),
+        None => out,
     }
 }
 
