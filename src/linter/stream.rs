@@ -127,17 +127,18 @@ pub fn run(
         .filter(|(_, (root, _))| *root == SPLIT)
         .map(|(key, _)| key.clone())
         .collect();
+    let mut relinted = Vec::new();
     if !split.is_empty() {
         outcomes.retain(|(key, _)| !split.contains(key));
-        for key in split {
-            let mut found = Discovery::default();
-            walker.add_dir_files(&mut found, &key);
-            for (key, files) in found.modules {
-                seen.insert(key.clone(), (0, files.files.len()));
-                let module = load_module(&files, overrides, options.parse_mode);
-                outcomes.push((key, lint_module(&module, options)));
-            }
+        let mut found = Discovery::default();
+        for key in &split {
+            walker.add_dir_files(&mut found, key);
+            seen.remove(key);
         }
+        for (key, files) in &found.modules {
+            seen.insert(key.clone(), (0, files.files.len()));
+        }
+        relinted.push(super::pipeline::run(&found.modules, overrides, options));
     }
     errors.sort();
     path_errors.extend(errors);
@@ -147,6 +148,10 @@ pub fn run(
     for (_, outcome) in outcomes {
         diagnostics.extend(outcome.diagnostics);
         sources.extend(outcome.sources);
+    }
+    for report in relinted {
+        diagnostics.extend(report.diagnostics);
+        sources.extend(report.sources);
     }
     (
         Report::new(diagnostics, sources, files, seen.len()),
