@@ -73,7 +73,10 @@ trap 'rm -rf "$tmp"' EXIT
 for n in "${sizes[@]}"; do
     log "generating $n files (seed $seed)"
     "$gen" --out "$tmp/corpus-$n" --files "$n" --seed "$seed"
+    log "reshaping them into a monorepo of $n files"
+    python3 benches/monorepo.py "$tmp/corpus-$n" "$tmp/monorepo-$n" "$n" "$seed"
 done
+cases=(corpus monorepo)
 
 # hyperfine -N splits the command line itself, so quote words for it.
 q() { printf '%q' "$1"; }
@@ -84,23 +87,25 @@ else
     hf_noshell=()
 fi
 
-# --- directory runs ----------------------------------------------------------
-for n in "${sizes[@]}"; do
-    dir=$tmp/corpus-$n
-    log "timing $n files"
-    "${hf[@]}" "${hf_noshell[@]}" --export-json "$tmp/dir-$n.json" \
-        --command-name "tfblint --format json ($n files)" \
-        "$(q "$bin") --format json $(q "$dir")" \
-        --command-name "rg -l -g '*.tf' backend ($n files)" \
-        "rg -l -g $(q '*.tf') backend $(q "$dir")"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
-    if ((n >= 10000)); then
-        log "peak memory, $n files"
+# --- directory runs ----------------------------------------------------------
+for case in "${cases[@]}"; do
+    for n in "${sizes[@]}"; do
+        dir=$tmp/$case-$n
+        log "timing $case, $n files"
+        "${hf[@]}" "${hf_noshell[@]}" --export-json "$tmp/dir-$case-$n.json" \
+            --command-name "tfblint --format json ($case, $n files)" \
+            "$(q "$bin") --format json $(q "$dir")" \
+            --command-name "rg -l -g '*.tf' backend ($case, $n files)" \
+            "rg -l -g $(q '*.tf') backend $(q "$dir")"
+
+        log "peak memory, $case, $n files"
         rc=0
-        /usr/bin/time -v -o "$tmp/time-$n.txt" "$bin" --format json "$dir" >/dev/null 2>&1 || rc=$?
+        /usr/bin/time -v -o "$tmp/time-$case-$n.txt" "$bin" --format json "$dir" >/dev/null 2>&1 || rc=$?
         # 1 means "found errors", which the corpus is built to contain.
-        ((rc <= 1)) || log "warning: tfblint exited $rc on the $n-file corpus"
-    fi
+        ((rc <= 1)) || log "warning: tfblint exited $rc on the $case of $n files"
+    done
 done
 
 # --- editor case: one buffer on stdin ------------------------------------------
@@ -146,29 +151,31 @@ python3 - "$tmp" "$sample_lines" "$stdin_note" "${sizes[@]}" >"$table" <<'PY'
 import json, os, re, sys
 
 tmp, sample_lines, stdin_note, sizes = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+cases = ["corpus", "monorepo"]
 
 def results(name):
     with open(os.path.join(tmp, name)) as f:
         return json.load(f)["results"]
 
-def peak_rss_mb(n):
-    path = os.path.join(tmp, f"time-{n}.txt")
+def peak_rss_mb(case, n):
+    path = os.path.join(tmp, f"time-{case}-{n}.txt")
     if not os.path.exists(path):
         return "n/a"
     with open(path) as f:
         m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", f.read())
     return f"{int(m.group(1)) / 1024:.1f}" if m else "n/a"
 
-print("| corpus (files) | tfblint mean (ms) | rg -l mean (ms) | tfblint / rg | files/s | peak RSS (MB) |")
-print("|---:|---:|---:|---:|---:|---:|")
-for n in sizes:
-    lint, rg = results(f"dir-{n}.json")
-    lm, rm = lint["mean"], rg["mean"]
-    print(
-        f"| {int(n):,} | {lm * 1e3:.1f} ± {lint['stddev'] * 1e3:.1f} "
-        f"| {rm * 1e3:.1f} ± {rg['stddev'] * 1e3:.1f} | {lm / rm:.2f}x "
-        f"| {int(n) / lm:,.0f} | {peak_rss_mb(n)} |"
-    )
+print("| case | files | tfblint mean (ms) | rg -l mean (ms) | tfblint / rg | files/s | peak RSS (MB) |")
+print("|---|---:|---:|---:|---:|---:|---:|")
+for case in cases:
+    for n in sizes:
+        lint, rg = results(f"dir-{case}-{n}.json")
+        lm, rm = lint["mean"], rg["mean"]
+        print(
+            f"| {case} | {int(n):,} | {lm * 1e3:.1f} ± {lint['stddev'] * 1e3:.1f} "
+            f"| {rm * 1e3:.1f} ± {rg['stddev'] * 1e3:.1f} | {lm / rm:.2f}x "
+            f"| {int(n) / lm:,.0f} | {peak_rss_mb(case, n)} |"
+        )
 s = results("stdin.json")[0]
 print()
 print(
@@ -184,7 +191,8 @@ PY
     echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//' || echo unknown)"
     echo "- tfblint: $("$bin" --version 2>/dev/null | sed -n 1p || echo unknown) ($bin)"
     echo "- $(hyperfine --version | sed -n 1p), $(rg --version | sed -n 1p)"
-    echo "- corpus: examples/gen_corpus.rs, seed $seed; warmup $warmup; page cache warm"
+    echo "- corpus: examples/gen_corpus.rs, seed $seed; monorepo: benches/monorepo.py over it; warmup $warmup; page cache warm"
+    echo "- load average before the runs: $load_before"
     echo
     cat "$table"
 }

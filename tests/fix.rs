@@ -84,6 +84,7 @@ fn plan(cwd: &Path, dir: &str, unsafe_fixes: bool) -> Plan {
     let walker = Walker {
         cwd,
         exclude: &exclude,
+        respect_ignore_files: true,
     };
     let discovery = walker.discover(&[cwd.join(dir)]).unwrap();
     let options = Options::new(Config::default_in(cwd), cwd.to_path_buf());

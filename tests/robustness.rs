@@ -505,6 +505,7 @@ fn the_library_pipeline_runs_deep_trees_on_its_own_big_stacks_whatever_thread_ca
             let walker = tfblint::input::discover::Walker {
                 cwd: &root,
                 exclude: &exclude,
+                respect_ignore_files: true,
             };
             let found = walker.discover(std::slice::from_ref(&root)).unwrap();
             tfblint::linter::pipeline::run(&found.modules, &[], &Default::default())
@@ -745,6 +746,7 @@ fn a_file_that_disappears_between_walk_and_read_is_a_finding_and_the_rest_comple
     let walker = tfblint::input::discover::Walker {
         cwd: &root,
         exclude: &exclude,
+        respect_ignore_files: true,
     };
     let found = walker.discover(std::slice::from_ref(&root)).unwrap();
     assert!(found.errors.is_empty());

@@ -34,6 +34,11 @@ pub struct Cli {
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
 
+    /// Lint what `.gitignore`, `.ignore` and git's excludes ignore, too (overrides
+    /// `respect-gitignore` in tfblint.toml).
+    #[arg(long)]
+    pub no_ignore: bool,
+
     /// Which program runs the configuration [default: opentofu when a module has `.tofu`
     /// files, else terraform].
     #[arg(long, value_enum)]

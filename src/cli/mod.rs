@@ -116,15 +116,15 @@ fn run(cli: Cli) -> Result<u8, String> {
             .unwrap_or_else(|| PathBuf::from("stdin.tf"));
         buffers.push(Buffer { path, bytes });
     }
-    let discovery = workspace.discover(&named, &buffers);
-
     if cli.fix || cli.diff {
+        let discovery = workspace.discover(&named, &buffers);
         return fix::run(&cli, &workspace, &discovery, buffers.first());
     }
     if cli.unsafe_fixes {
         return Err("--unsafe-fixes needs --fix or --diff".into());
     }
-    let report = workspace.lint(&discovery, &buffers);
+    let linted = workspace.lint_paths(&named, &buffers);
+    let report = linted.report;
     let output = render::render(
         cli.format,
         &report,
@@ -132,7 +132,7 @@ fn run(cli: Cli) -> Result<u8, String> {
             color: cli.color_resolved(),
         },
     );
-    if print_report(&discovery, &output)? {
+    if print_report(linted.found_modules, &linted.errors, &output)? {
         return Ok(exit::ERROR);
     }
     let failed = report.diagnostics.iter().any(|d| fail_on.fails(d.severity));
@@ -157,7 +157,8 @@ fn backends(args: &BackendsArgs) -> Result<u8, String> {
         BackendsFormat::Human => render::backends::table(&rows),
         BackendsFormat::Json => render::backends::json(&rows),
     };
-    Ok(if print_report(&discovery, &output)? {
+    let found = !discovery.modules.is_empty();
+    Ok(if print_report(found, &discovery.errors, &output)? {
         exit::ERROR
     } else {
         exit::CLEAN
@@ -166,20 +167,17 @@ fn backends(args: &BackendsArgs) -> Result<u8, String> {
 
 /// Prints `output`, then a line for each path that could not be read; returns whether there
 /// was one. When every path failed there is nothing to report: only the errors are printed.
-fn print_report(
-    discovery: &crate::input::discover::Discovery,
-    output: &str,
-) -> Result<bool, String> {
-    let written = if !discovery.modules.is_empty() || discovery.errors.is_empty() {
+fn print_report(found_modules: bool, errors: &[String], output: &str) -> Result<bool, String> {
+    let written = if found_modules || errors.is_empty() {
         print_out(output)
     } else {
         Ok(())
     };
-    for error in &discovery.errors {
+    for error in errors {
         print_error(error);
     }
     written?;
-    Ok(!discovery.errors.is_empty())
+    Ok(!errors.is_empty())
 }
 
 /// The command line's flags laid over the configuration file's settings.
@@ -193,6 +191,7 @@ fn overrides(cli: &Cli) -> Overrides {
         engine: cli.engine,
         fail_on: cli.fail_on,
         store: cli.store.clone(),
+        no_ignore: cli.no_ignore,
     }
 }
 

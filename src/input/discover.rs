@@ -3,35 +3,14 @@
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
-use globset::GlobSet;
-use walkdir::WalkDir;
+use std::sync::{Arc, Mutex};
 
+use globset::GlobSet;
+
+use crate::input::classify::PathClass;
 use crate::input::init::{self, SourceKind};
 use crate::input::source::FileKind;
-
-/// What a file found while walking is to tfblint.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Classified {
-    /// Terraform configuration or a `.tfbackend` partial file: linted.
-    Terraform(FileKind),
-    /// A file that may run `terraform init` (a workflow, a script, a Makefile…): read for
-    /// `-backend-config` arguments when its bytes hold both `init` and `backend-config`.
-    InitSource(SourceKind),
-}
-
-/// The one classification of walked files, by name (and, for workflows, the two directories
-/// above: `.github/workflows`).
-pub fn classify(path: &Path) -> Option<Classified> {
-    if let Some(kind) = FileKind::from_path(path) {
-        return Some(Classified::Terraform(kind));
-    }
-    init::source_kind(path).map(Classified::InitSource)
-}
-
-/// Hidden directories are skipped, except `.github` (for `.github/workflows`).
-pub fn walks_into_hidden(name: &str) -> bool {
-    name == ".github"
-}
+use crate::input::walk::{self, BatchSink, DirBatch, ReadMode, WalkOptions};
 
 /// A file that may run `terraform init`, found while walking.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,7 +33,7 @@ pub struct ModuleFiles {
     pub dir: PathBuf,
     pub files: BTreeMap<PathBuf, FileEntry>,
     /// The module's key and the run's pairings, when an init command pairs it.
-    pub init: Option<(PathBuf, std::sync::Arc<init::pairing::Pairings>)>,
+    pub init: Option<(PathBuf, Arc<init::pairing::Pairings>)>,
     /// The directory the module was found from (walked, or a named file's directory),
     /// canonical: where its repository root is looked for.
     pub found_from: PathBuf,
@@ -72,9 +51,32 @@ pub struct Discovery {
     /// The directories walked, canonical: init sources under them are all in `init_sources`.
     pub walked: Vec<PathBuf>,
     /// The pairings of init commands with modules (see [`crate::input::init::pairing`]).
-    pub init: std::sync::Arc<init::pairing::Pairings>,
+    pub init: Arc<init::pairing::Pairings>,
     /// Directory → its module key, so each directory is canonicalised once.
     keys: std::collections::HashMap<PathBuf, PathBuf>,
+}
+
+/// What [`Walker::discover_named`] found: the modules of named files and buffers, and the
+/// directories to walk, each with its position among the paths named.
+#[derive(Debug, Default)]
+pub struct Named {
+    pub found: Discovery,
+    pub roots: Vec<(usize, PathBuf)>,
+    /// Module key → position of the first path that brought it in (buffers come last).
+    pub positions: std::collections::HashMap<PathBuf, usize>,
+}
+
+impl ModuleFiles {
+    /// The same files under another name of their directory (`dir`, as walked).
+    pub fn renamed(&mut self, cwd: &Path, dir: &Path) {
+        self.dir = dir.to_path_buf();
+        for entry in self.files.values_mut() {
+            if let Some(name) = entry.path.file_name() {
+                entry.path = dir.join(name);
+                entry.display = display_path(cwd, &entry.path);
+            }
+        }
+    }
 }
 
 /// Why a path named on the command line cannot be linted at all.
@@ -84,9 +86,59 @@ pub struct PathError(pub String);
 pub struct Walker<'a> {
     pub cwd: &'a Path,
     pub exclude: &'a GlobSet,
+    /// Whether `.gitignore`, `.ignore` and git's excludes prune the walk (`--no-ignore` and
+    /// `respect-gitignore = false` turn it off). A file named on the command line is always
+    /// linted.
+    pub respect_ignore_files: bool,
 }
 
 impl Walker<'_> {
+    /// How to walk, reading files as `read` says.
+    pub fn walk_options(&self, read: ReadMode) -> WalkOptions {
+        WalkOptions {
+            exclude: Arc::new(self.exclude.clone()),
+            respect_ignore_files: self.respect_ignore_files,
+            read,
+        }
+    }
+
+    /// Finds the files named (with their directories as context) and the buffers, and
+    /// returns the directories to walk: the lint walks them itself, reading as it goes.
+    pub fn discover_named(&self, paths: &[PathBuf], buffers: &[PathBuf]) -> Named {
+        let mut named = Named::default();
+        let found = &mut named.found;
+        for (at, path) in paths.iter().enumerate() {
+            if self.is_excluded_by_name(path) {
+                continue;
+            }
+            let outcome = match std::fs::metadata(path) {
+                Ok(meta) if meta.is_dir() => {
+                    named.roots.push((at, path.clone()));
+                    Ok(())
+                }
+                Ok(_) => self.discover_path(path, found),
+                Err(e) => Err(io_reason(&e)),
+            };
+            if let Err(reason) = outcome {
+                found.errors.push(format!("{}: {reason}", path.display()));
+            }
+            for key in found.modules.keys() {
+                named.positions.entry(key.clone()).or_insert(at);
+            }
+        }
+        for buffer in buffers {
+            self.add_stdin(found, buffer);
+        }
+        for key in found.modules.keys() {
+            named.positions.entry(key.clone()).or_insert(paths.len());
+        }
+        named
+    }
+
+    /// The module key of a directory: its canonical path (see [`Discovery::modules`]).
+    pub fn module_key(&self, dir: &Path) -> PathBuf {
+        std::fs::canonicalize(dir).unwrap_or_else(|_| absolute(self.cwd, dir))
+    }
     /// Finds the files of every path. A path that cannot be linted (nonexistent, not a
     /// directory or regular file, unreadable) is recorded in [`Discovery::errors`] and the
     /// other paths are still discovered.
@@ -152,7 +204,7 @@ impl Walker<'_> {
 
     /// A named file (or stdin's name) is excluded when its path as the user typed it, or any
     /// directory above it, matches an exclude glob, as walking would have pruned it.
-    fn is_excluded_by_name(&self, path: &Path) -> bool {
+    pub fn is_excluded_by_name(&self, path: &Path) -> bool {
         if self.exclude.is_empty() {
             return false;
         }
@@ -163,76 +215,82 @@ impl Walker<'_> {
             .any(|p| self.exclude.is_match(p))
     }
 
-    /// The entries under `root` that discovery reads: symlinks not followed, hidden
-    /// directories (but `.github`) and excluded paths pruned, sorted by name.
-    pub fn entries<'r>(
-        &'r self,
-        root: &'r Path,
-    ) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> + 'r {
-        WalkDir::new(root)
-            .follow_links(false)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(move |e| {
-                if e.depth() == 0 {
-                    return true;
-                }
-                let name = e.file_name().to_str();
-                let hidden = name.is_some_and(|n| n.starts_with('.') && !walks_into_hidden(n));
-                if e.file_type().is_dir() && hidden {
-                    return false;
-                }
-                let rel = e.path().strip_prefix(root).unwrap_or(e.path());
-                !self.exclude.is_match(rel)
-            })
-    }
-
     fn walk(&self, root: &Path, found: &mut Discovery) {
+        struct Collect(Mutex<(Vec<DirBatch>, Vec<String>)>);
+        impl BatchSink for Collect {
+            fn batch(&self, batch: DirBatch) {
+                self.0
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .0
+                    .push(batch);
+            }
+            fn error(&self, message: String) {
+                self.0
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .1
+                    .push(message);
+            }
+        }
+        let collect = Collect(Mutex::default());
+        walk::walk_parallel(root, &self.walk_options(ReadMode::List), &collect);
+        let (mut batches, mut errors) = collect.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        batches.sort_by(|a, b| a.dir.cmp(&b.dir));
+        errors.sort();
         let canonical = std::fs::canonicalize(root).ok();
         if let Some(c) = &canonical {
             found.walked.push(c.clone());
         }
-        for entry in self.entries(root) {
-            match entry {
-                Ok(entry) => {
-                    if !entry.file_type().is_file() {
-                        continue;
+        for batch in batches {
+            let mut files = batch.files;
+            files.sort_by(|a, b| a.path.cmp(&b.path));
+            for file in files {
+                match file.class {
+                    PathClass::Terraform(kind) => {
+                        self.add(found, &batch.dir, file.path, kind, canonical.as_deref())
                     }
-                    let kind = match classify(entry.path()) {
-                        Some(Classified::Terraform(kind)) => kind,
-                        Some(Classified::InitSource(kind)) => {
-                            found.init_sources.push(InitSourceEntry {
-                                path: entry.into_path(),
-                                kind,
-                            });
-                            continue;
-                        }
-                        None => continue,
-                    };
-                    let dir = entry.path().parent().unwrap_or(root).to_path_buf();
-                    self.add(found, &dir, entry.into_path(), kind, canonical.as_deref());
-                }
-                Err(err) => {
-                    let path = err
-                        .path()
-                        .map(|p| p.display().to_string())
-                        .unwrap_or_default();
-                    let reason = err.io_error().map_or_else(|| err.to_string(), io_reason);
-                    found.errors.push(format!("{path}: {reason}"));
+                    PathClass::InitSource(kind) => found.init_sources.push(InitSourceEntry {
+                        path: file.path,
+                        kind,
+                    }),
                 }
             }
         }
+        found.errors.extend(errors);
+    }
+
+    /// Every file tfblint reads directly in `dir`, with the walk's ignore rules.
+    pub fn add_dir_files(&self, found: &mut Discovery, dir: &Path) {
+        self.add_siblings(found, dir);
+    }
+
+    /// The init sources under `root` (walked as discovery walks: ignore files, hidden
+    /// directories but `.github`, exclude globs), sorted by path.
+    pub fn init_sources_under(&self, root: &Path) -> Vec<(PathBuf, SourceKind)> {
+        struct Collect(Mutex<Vec<(PathBuf, SourceKind)>>);
+        impl BatchSink for Collect {
+            fn batch(&self, batch: DirBatch) {
+                let mut found = self.0.lock().unwrap_or_else(|e| e.into_inner());
+                for file in batch.files {
+                    if let PathClass::InitSource(kind) = file.class {
+                        found.push((file.path, kind));
+                    }
+                }
+            }
+            fn error(&self, _message: String) {}
+        }
+        let collect = Collect(Mutex::default());
+        walk::walk_parallel(root, &self.walk_options(ReadMode::List), &collect);
+        let mut found = collect.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        found.sort();
+        found
     }
 
     /// The other Terraform files of a named file's directory: its module context.
     pub fn add_siblings(&self, found: &mut Discovery, dir: &Path) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let is_file = entry.file_type().is_ok_and(|t| t.is_file());
-            let path = entry.path();
-            if let (true, Some(kind)) = (is_file, FileKind::from_path(&path)) {
+        for (path, class) in walk::list_dir(dir, &self.walk_options(ReadMode::List)) {
+            if let Some(kind) = class.terraform_kind() {
                 if self.is_excluded_by_name(&path) {
                     continue;
                 }
@@ -251,7 +309,14 @@ impl Walker<'_> {
         kind: FileKind,
         from: Option<&Path>,
     ) {
-        let key = found.key(self.cwd, dir);
+        let key = match found.keys.get(dir) {
+            Some(key) => key.clone(),
+            None => {
+                let key = std::fs::canonicalize(dir).unwrap_or_else(|_| absolute(self.cwd, dir));
+                found.keys.insert(dir.to_path_buf(), key.clone());
+                key
+            }
+        };
         // Under the directory's canonical path, so `mod` and a symlink to it, or `mod/x.tf`
         // and `mod/../mod/x.tf`, are one file.
         let file_key = match path.file_name() {
@@ -276,18 +341,6 @@ impl Walker<'_> {
             path,
             kind,
         });
-    }
-}
-
-impl Discovery {
-    /// A directory's module key: its canonical path, computed once per directory.
-    fn key(&mut self, cwd: &Path, dir: &Path) -> PathBuf {
-        if let Some(key) = self.keys.get(dir) {
-            return key.clone();
-        }
-        let key = std::fs::canonicalize(dir).unwrap_or_else(|_| absolute(cwd, dir));
-        self.keys.insert(dir.to_path_buf(), key.clone());
-        key
     }
 }
 
@@ -333,6 +386,9 @@ pub fn absolute(cwd: &Path, path: &Path) -> PathBuf {
 /// The path as the user would type it: relative to the working directory when under it,
 /// with `/` separators.
 pub fn display_path(cwd: &Path, path: &Path) -> String {
+    if let Some(text) = plain_relative(path) {
+        return text;
+    }
     let abs = absolute(cwd, path);
     let shown = abs.strip_prefix(cwd).map(Path::to_path_buf).unwrap_or(abs);
     let text = shown.to_string_lossy().replace('\\', "/");
@@ -341,6 +397,26 @@ pub fn display_path(cwd: &Path, path: &Path) -> String {
     } else {
         text
     }
+}
+
+/// The display of a relative path with nothing to normalise but leading `./` (what the walk
+/// of a relative directory gives), without touching the working directory: the walk asks
+/// this for every file it lints.
+fn plain_relative(path: &Path) -> Option<String> {
+    if std::path::MAIN_SEPARATOR != '/' {
+        return None;
+    }
+    let text = path.to_str()?;
+    let mut rest = text;
+    while let Some(r) = rest.strip_prefix("./") {
+        rest = r;
+    }
+    let plain = !rest.is_empty()
+        && !rest.starts_with('/')
+        && !rest.ends_with('/')
+        && !rest.contains("//")
+        && rest.split('/').all(|c| c != "." && c != "..");
+    plain.then(|| rest.to_string())
 }
 
 #[cfg(test)]
@@ -355,6 +431,18 @@ mod tests {
             "envs/prod/main.tf"
         );
         assert_eq!(display_path(cwd, Path::new("/repo/a.tf")), "a.tf");
+        for (path, shown) in [
+            ("./envs/prod/main.tf", "envs/prod/main.tf"),
+            ("././a.tf", "a.tf"),
+            ("envs//a.tf", "envs/a.tf"),
+            ("envs/./a.tf", "envs/a.tf"),
+            ("../repo/a.tf", "a.tf"),
+            (".", "."),
+            ("./", "."),
+            (".hidden/a.tf", ".hidden/a.tf"),
+        ] {
+            assert_eq!(display_path(cwd, Path::new(path)), shown, "{path}");
+        }
         assert_eq!(
             display_path(cwd, Path::new("/elsewhere/a.tf")),
             "/elsewhere/a.tf"

@@ -1,5 +1,9 @@
 //! Input: everything between a path on disk and a parsed file.
 //!
+//! - [`classify`]: what each path found while walking is (which files are read, which hidden
+//!   directories entered);
+//! - [`walk`]: the parallel walk (`.gitignore` respected), reading and prefiltering files as
+//!   they are found, one batch per directory;
 //! - [`discover`]: finding the files to lint and grouping them into module directories;
 //! - [`init`]: `terraform init` commands in workflows, scripts and task files, and which module
 //!   each one initialises with what ([`init::pairing`]);
@@ -11,8 +15,10 @@
 //!
 //! May use: [`crate::diagnostic`] (positions). Nothing here knows of rules or the model.
 
+pub mod classify;
 pub mod discover;
 pub mod init;
 pub mod read;
 pub mod scope;
 pub mod source;
+pub mod walk;

@@ -38,33 +38,82 @@ pub const NEEDLES: &[&str] = &[
     "\\U",
 ];
 
-const TERRAFORM: usize = 0;
-const DIGITALOCEAN: usize = 1;
-
-/// One SIMD substring finder per needle: several `memmem` passes beat one multi-pattern
-/// automaton here, because the needles start with common letters.
-fn finders() -> &'static [Finder<'static>] {
-    static FINDERS: OnceLock<Vec<Finder<'static>>> = OnceLock::new();
-    FINDERS.get_or_init(|| NEEDLES.iter().map(|n| Finder::new(n.as_bytes())).collect())
+/// The SIMD substring finders of the scan, built once. The three token prefixes share one
+/// pass (`_v1_`, then the three bytes before it), and both escapes one (a backslash, then
+/// the byte after it): each pass over a file that holds nothing costs as much as the next.
+struct Finders {
+    terraform: Finder<'static>,
+    digitalocean: Finder<'static>,
+    token_tail: Finder<'static>,
+    marker: Finder<'static>,
+    credentials: Vec<Finder<'static>>,
 }
 
-/// Whether a file of this kind with these bytes needs parsing.
+fn finders() -> &'static Finders {
+    static FINDERS: OnceLock<Finders> = OnceLock::new();
+    FINDERS.get_or_init(|| Finders {
+        terraform: Finder::new(NEEDLES[0].as_bytes()),
+        digitalocean: Finder::new(NEEDLES[1].as_bytes()),
+        token_tail: Finder::new(b"_v1_"),
+        marker: Finder::new(SUPPRESSION_MARKER.as_bytes()),
+        credentials: PROVIDER_SECRET_ARGUMENTS
+            .iter()
+            .map(|(name, _)| Finder::new(name.as_bytes()))
+            .collect(),
+    })
+}
+
+/// Whether a file of this kind with these bytes needs parsing: whether it holds one of
+/// [`NEEDLES`] where it can matter.
 pub fn in_scope(kind: FileKind, bytes: &[u8]) -> bool {
     if kind == FileKind::TfBackend {
         return true;
     }
-    finders().iter().enumerate().any(|(needle, finder)| {
-        let len = NEEDLES[needle].len();
-        let mut hits = finder.find_iter(bytes);
-        match needle {
-            TERRAFORM => hits.any(|at| starts_block(bytes, at, at + len)),
-            DIGITALOCEAN => {
-                hits.any(|at| !bytes.get(at + len).is_some_and(|&b| is_ident_byte(b)))
-                    && names_a_provider_credential(bytes)
-            }
-            _ => hits.next().is_some(),
-        }
-    })
+    let f = finders();
+    let terraform = NEEDLES[0].len();
+    if f.terraform
+        .find_iter(bytes)
+        .any(|at| starts_block(bytes, at, at + terraform))
+    {
+        return true;
+    }
+    let digitalocean = NEEDLES[1].len();
+    if f.digitalocean.find_iter(bytes).any(|at| {
+        !bytes
+            .get(at + digitalocean)
+            .is_some_and(|&b| is_ident_byte(b))
+    }) && names_a_provider_credential(bytes)
+    {
+        return true;
+    }
+    // `dop_v1_`, `doo_v1_`, `dor_v1_`.
+    if f.token_tail
+        .find_iter(bytes)
+        .any(|at| at >= 3 && matches!(&bytes[at - 3..at], b"dop" | b"doo" | b"dor"))
+    {
+        return true;
+    }
+    // `\u`, `\U`.
+    memchr::memchr_iter(b'\\', bytes).any(|at| matches!(bytes.get(at + 1), Some(b'u' | b'U')))
+}
+
+/// What starts a suppression comment (`# tfblint-ignore: CODE`).
+pub const SUPPRESSION_MARKER: &str = "tfblint-ignore";
+
+/// Whether the text holds a suppression comment's marker anywhere.
+pub fn has_suppression_marker(bytes: &[u8]) -> bool {
+    finders().marker.find(bytes).is_some()
+}
+
+/// Whether a file found while walking has to be linted at all: it can hold something a rule
+/// reads ([`in_scope`]), a suppression comment (an unused one is a finding), or bytes that are
+/// not UTF-8 text (a finding whatever the file holds). A file for which this is `false` adds
+/// nothing to its module but its name, so its bytes need not be kept.
+pub fn worth_linting(kind: FileKind, bytes: &[u8]) -> bool {
+    in_scope(kind, bytes)
+        || has_suppression_marker(bytes)
+        || memchr::memchr(0, bytes).is_some()
+        || std::str::from_utf8(bytes).is_err()
 }
 
 /// The credentials of `provider "digitalocean"` and the environment variable each is read
@@ -76,9 +125,10 @@ pub const PROVIDER_SECRET_ARGUMENTS: &[(&str, &str)] = &[
 ];
 
 fn names_a_provider_credential(bytes: &[u8]) -> bool {
-    PROVIDER_SECRET_ARGUMENTS
+    finders()
+        .credentials
         .iter()
-        .any(|(name, _)| memchr::memmem::find(bytes, name.as_bytes()).is_some())
+        .any(|finder| finder.find(bytes).is_some())
 }
 
 fn is_ident_byte(b: u8) -> bool {

@@ -204,19 +204,36 @@ impl SourceFile {
         }
     }
 
+    /// A file read while walking that nothing can be found in ([`crate::input::scope::worth_linting`]
+    /// is `false`): only its name counts, so its text is not kept.
+    pub fn skipped(path: PathBuf, display: String, kind: FileKind) -> Self {
+        Self::without_text(path, display, kind, false, Ok(Body::new()))
+    }
+
     /// A file that could not be read at all.
     pub fn unreadable(path: PathBuf, display: String, kind: FileKind, message: String) -> Self {
+        let failure = ParseFailure {
+            message,
+            span: 0..0,
+        };
+        Self::without_text(path, display, kind, true, Err(failure))
+    }
+
+    fn without_text(
+        path: PathBuf,
+        display: String,
+        kind: FileKind,
+        in_scope: bool,
+        parsed: Result<Body, ParseFailure>,
+    ) -> Self {
         SourceFile {
             path,
             display,
             kind,
             text: Arc::from(""),
             lines: OnceLock::new(),
-            in_scope: true,
-            parsed: Err(ParseFailure {
-                message,
-                span: 0..0,
-            }),
+            in_scope,
+            parsed,
             redefined: Vec::new(),
         }
     }

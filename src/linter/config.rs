@@ -54,6 +54,7 @@ pub struct FileConfig {
     pub backend_config: Option<BTreeMap<Spanned<String>, Vec<Spanned<String>>>>,
     pub store: Option<Spanned<String>>,
     pub per_path_store: Option<Ordered<Spanned<String>, Spanned<String>>>,
+    pub respect_gitignore: Option<bool>,
 }
 
 /// A table whose entries keep the order they are written in.
@@ -149,6 +150,8 @@ pub struct Config {
     /// Globs (relative to the configuration's directory) → the store of configurations
     /// without an endpoint whose backend is in a matching file; the first match wins.
     pub per_path_store: Vec<(GlobSet, String, StoreId)>,
+    /// Whether walking skips what `.gitignore`, `.ignore` and git's excludes ignore.
+    pub respect_gitignore: bool,
     /// The directory per-file-ignores globs are relative to.
     pub root: PathBuf,
 }
@@ -169,6 +172,7 @@ impl Config {
             backend_config: Vec::new(),
             store: None,
             per_path_store: Vec::new(),
+            respect_gitignore: true,
             root: root.to_path_buf(),
         }
     }
@@ -247,6 +251,8 @@ pub struct Overrides {
     pub fail_on: Option<FailOn>,
     /// A store name (`tfblint.toml`'s `store`).
     pub store: Option<String>,
+    /// Walk what `.gitignore` and the other ignore files exclude (`--no-ignore`).
+    pub no_ignore: bool,
 }
 
 impl Overrides {
@@ -295,6 +301,9 @@ impl Overrides {
         }
         if let Some(fail_on) = self.fail_on {
             config.fail_on = fail_on;
+        }
+        if self.no_ignore {
+            config.respect_gitignore = false;
         }
         if let Some(store) = &self.store {
             config.store = Some(parse_store(store).map_err(|m| format!("{}: {m}", name("store")))?);
@@ -463,6 +472,9 @@ pub fn load(path: &Path, cwd: &Path) -> Result<Config, String> {
     config.engine = file.engine;
     if let Some(fail_on) = file.fail_on {
         config.fail_on = fail_on;
+    }
+    if let Some(respect) = file.respect_gitignore {
+        config.respect_gitignore = respect;
     }
     Ok(config)
 }

@@ -6,6 +6,7 @@
 //! - [`pipeline`]: read each module, run the enabled rules, apply suppressions, per-file
 //!   ignores and severity overrides, mask secrets, merge deterministically;
 //! - [`init_load`]: what init commands pass to a module, read for the model;
+//! - [`stream`]: the lint of walked directories while they are walked, module by module;
 //! - [`suppress`]: `# tfblint-ignore` comments;
 //! - [`fixer`]: the fix engine (lint, apply, re-lint, check) and atomic writes.
 //!
@@ -17,6 +18,7 @@ pub mod fixer;
 pub mod init_load;
 pub mod inventory;
 pub mod pipeline;
+pub mod stream;
 pub mod suppress;
 pub mod workspace;
 

@@ -12,7 +12,7 @@ use std::ops::Range;
 use crate::input::source::SourceFile;
 use crate::linter::config::Selector;
 
-const MARKER: &str = "tfblint-ignore";
+const MARKER: &str = crate::input::scope::SUPPRESSION_MARKER;
 
 /// One code named in a directive.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,7 +54,7 @@ pub fn directives(file: &SourceFile) -> Vec<Directive> {
 
 /// Every directive in a text, in order.
 pub fn directives_in(text: &str) -> Vec<Directive> {
-    if memchr::memmem::find(text.as_bytes(), MARKER.as_bytes()).is_none() {
+    if !crate::input::scope::has_suppression_marker(text.as_bytes()) {
         return Vec::new();
     }
     let mut out = Vec::new();

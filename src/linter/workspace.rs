@@ -50,10 +50,7 @@ impl Workspace {
     /// context) and of every buffer, which need not exist on disk. A path that cannot be linted
     /// is recorded in [`Discovery::errors`]; the others are still found.
     pub fn discover(&self, paths: &[PathBuf], buffers: &[Buffer]) -> Discovery {
-        let walker = Walker {
-            cwd: &self.options.cwd,
-            exclude: &self.exclude,
-        };
+        let walker = self.walker();
         let mut discovery = walker.discover(paths).unwrap_or_else(|e| {
             let mut failed = Discovery::default();
             failed.errors.push(e.0);
@@ -80,8 +77,50 @@ impl Workspace {
         )
     }
 
-    /// Discovers and lints in one call.
+    fn walker(&self) -> Walker<'_> {
+        Walker {
+            cwd: &self.options.cwd,
+            exclude: &self.exclude,
+            respect_ignore_files: self.options.config.respect_gitignore,
+        }
+    }
+
+    /// Discovers and lints in one call. Directories are linted while they are walked, so memory
+    /// does not grow with the tree (see [`super::stream`]), when nothing outside them can pass
+    /// settings at `terraform init`: each is outside any git repository or at its root, no
+    /// `[backend-config]` pairing is declared, and no walked file runs
+    /// `init -backend-config`. Otherwise the modules are collected first and paired with what
+    /// init commands pass them ([`Workspace::discover`]).
     pub fn lint_paths(&self, paths: &[PathBuf], buffers: &[Buffer]) -> Linted {
+        if !buffers.is_empty() || !self.can_stream(paths) {
+            return self.lint_collected(paths, buffers);
+        }
+        let walker = self.walker();
+        let named = walker.discover_named(paths, &[]);
+        let (report, errors, init_found) = super::stream::run(&walker, named, &[], &self.options);
+        if init_found {
+            return self.lint_collected(paths, buffers);
+        }
+        Linted {
+            found_modules: report.summary.modules > 0,
+            report,
+            errors,
+        }
+    }
+
+    /// Whether every path is a directory that no init source outside it can pair with.
+    fn can_stream(&self, paths: &[PathBuf]) -> bool {
+        self.options.config.backend_config.is_empty()
+            && paths.iter().all(|path| {
+                let Ok(dir) = std::fs::canonicalize(self.absolute(path)) else {
+                    // A path that does not exist: an error either way.
+                    return true;
+                };
+                dir.is_dir() && !dir.ancestors().skip(1).any(|a| a.join(".git").exists())
+            })
+    }
+
+    fn lint_collected(&self, paths: &[PathBuf], buffers: &[Buffer]) -> Linted {
         let discovery = self.discover(paths, buffers);
         let report = self.lint(&discovery, buffers);
         Linted {

@@ -64,6 +64,7 @@ impl Settings {
             engine: self.engine,
             fail_on: None,
             store: self.store.clone(),
+            no_ignore: false,
         }
     }
 

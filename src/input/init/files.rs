@@ -6,11 +6,11 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSetBuilder};
-use walkdir::WalkDir;
 
 use super::pairing::{ExplicitPair, Item, Pairing, Pairings};
 use super::SourceKind;
-use crate::input::discover::{classify, Classified, Walker};
+use crate::input::classify::{classify, PathClass};
+use crate::input::discover::Walker;
 
 /// The nearest directory at or above `dir` that holds `.git`, memoised per directory.
 pub(super) fn repo_root(
@@ -57,22 +57,14 @@ pub(super) fn scan(walker: &Walker, root: &Path, deep: bool) -> Vec<(PathBuf, So
             .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
             .filter(|e| !walker.exclude.is_match(e.file_name()))
             .filter_map(|e| match classify(&e.path()) {
-                Some(Classified::InitSource(kind)) => Some((e.path(), kind)),
+                Some(PathClass::InitSource(kind)) => Some((e.path(), kind)),
                 _ => None,
             })
             .collect();
         found.sort();
         return found;
     }
-    let entries = walker.entries(root);
-    entries
-        .flatten()
-        .filter(|e| e.file_type().is_file())
-        .filter_map(|e| match classify(e.path()) {
-            Some(Classified::InitSource(kind)) => Some((e.into_path(), kind)),
-            _ => None,
-        })
-        .collect()
+    walker.init_sources_under(root)
 }
 
 /// One pairing per file matched by the globs of a `tfblint.toml` pairing.
@@ -98,13 +90,14 @@ pub(super) fn explicit_pairings(pair: &ExplicitPair, out: &mut Pairings) {
             })
             .collect();
         let start = pair.base.join(&literal);
-        for entry in WalkDir::new(&start)
+        // Every file below the literal part, ignored or not: the pairing names them.
+        let walk = ignore::WalkBuilder::new(&start)
+            .standard_filters(false)
             .follow_links(false)
-            .sort_by_file_name()
-            .into_iter()
-            .flatten()
-        {
-            if !entry.file_type().is_file() {
+            .sort_by_file_name(|a, b| a.cmp(b))
+            .build();
+        for entry in walk.flatten() {
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
                 continue;
             }
             let rel = entry
