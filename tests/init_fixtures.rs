@@ -341,3 +341,24 @@ fn outside_a_repository_a_named_file_reads_its_own_directory() {
     let (code, found, _) = lint(&module, &["main.tf"]);
     assert_eq!((code, found), (0, vec![]));
 }
+
+/// A walked directory inside a repository (not its root): its modules pair with the init
+/// sources found from the repository root, as in a walk of the root. (Such a lint collects the
+/// modules before it pairs them; a walk of the root streams until it meets an init source.)
+#[test]
+fn a_walked_subdirectory_sees_the_same_pairings() {
+    let repo = checkout("workflow", true);
+    let (_, whole, _) = lint(repo.path(), &["."]);
+    let (_, sub, _) = lint(repo.path(), &["infra"]);
+    let in_modules = |found: &Found| -> Found {
+        found
+            .iter()
+            .filter(|(_, f, _, _)| f.starts_with("infra/"))
+            .cloned()
+            .collect()
+    };
+    assert!(!whole.is_empty(), "the fixture has findings to compare");
+    assert_eq!(in_modules(&sub), in_modules(&whole));
+    let not_in_modules = |found: &Found| found.len() - in_modules(found).len();
+    assert_eq!(not_in_modules(&sub), not_in_modules(&whole), "{sub:?}");
+}
