@@ -56,29 +56,6 @@ pub struct Discovery {
     keys: std::collections::HashMap<PathBuf, PathBuf>,
 }
 
-/// What [`Walker::discover_named`] found: the modules of named files and buffers, and the
-/// directories to walk, each with its position among the paths named.
-#[derive(Debug, Default)]
-pub struct Named {
-    pub found: Discovery,
-    pub roots: Vec<(usize, PathBuf)>,
-    /// Module key → position of the first path that brought it in (buffers come last).
-    pub positions: std::collections::HashMap<PathBuf, usize>,
-}
-
-impl ModuleFiles {
-    /// The same files under another name of their directory (`dir`, as walked).
-    pub fn renamed(&mut self, cwd: &Path, dir: &Path) {
-        self.dir = dir.to_path_buf();
-        for entry in self.files.values_mut() {
-            if let Some(name) = entry.path.file_name() {
-                entry.path = dir.join(name);
-                entry.display = display_path(cwd, &entry.path);
-            }
-        }
-    }
-}
-
 /// Why a path named on the command line cannot be linted at all.
 #[derive(Debug)]
 pub struct PathError(pub String);
@@ -102,37 +79,23 @@ impl Walker<'_> {
         }
     }
 
-    /// Finds the files named (with their directories as context) and the buffers, and
-    /// returns the directories to walk: the lint walks them itself, reading as it goes.
-    pub fn discover_named(&self, paths: &[PathBuf], buffers: &[PathBuf]) -> Named {
-        let mut named = Named::default();
-        let found = &mut named.found;
+    /// The directories to walk, each with its position among the paths named, and the paths
+    /// that cannot be read. Only for paths that are all directories (or do not exist): the
+    /// lint that walks them reads as it goes ([`crate::linter::Workspace::lint_paths`]).
+    pub fn walk_roots(&self, paths: &[PathBuf]) -> (Vec<(usize, PathBuf)>, Vec<String>) {
+        let mut roots = Vec::new();
+        let mut errors = Vec::new();
         for (at, path) in paths.iter().enumerate() {
             if self.is_excluded_by_name(path) {
                 continue;
             }
-            let outcome = match std::fs::metadata(path) {
-                Ok(meta) if meta.is_dir() => {
-                    named.roots.push((at, path.clone()));
-                    Ok(())
-                }
-                Ok(_) => self.discover_path(path, found),
-                Err(e) => Err(io_reason(&e)),
-            };
-            if let Err(reason) = outcome {
-                found.errors.push(format!("{}: {reason}", path.display()));
-            }
-            for key in found.modules.keys() {
-                named.positions.entry(key.clone()).or_insert(at);
+            match std::fs::metadata(path) {
+                Ok(meta) if meta.is_dir() => roots.push((at, path.clone())),
+                Ok(_) => errors.push(format!("{}: not a directory", path.display())),
+                Err(e) => errors.push(format!("{}: {}", path.display(), io_reason(&e))),
             }
         }
-        for buffer in buffers {
-            self.add_stdin(found, buffer);
-        }
-        for key in found.modules.keys() {
-            named.positions.entry(key.clone()).or_insert(paths.len());
-        }
-        named
+        (roots, errors)
     }
 
     /// The module key of a directory: its canonical path (see [`Discovery::modules`]).
@@ -260,11 +223,6 @@ impl Walker<'_> {
         found.errors.extend(errors);
     }
 
-    /// Every file tfblint reads directly in `dir`, with the walk's ignore rules.
-    pub fn add_dir_files(&self, found: &mut Discovery, dir: &Path) {
-        self.add_siblings(found, dir);
-    }
-
     /// The init sources under `root` (walked as discovery walks: ignore files, hidden
     /// directories but `.github`, exclude globs), sorted by path.
     pub fn init_sources_under(&self, root: &Path) -> Vec<(PathBuf, SourceKind)> {
@@ -287,7 +245,8 @@ impl Walker<'_> {
         found
     }
 
-    /// The other Terraform files of a named file's directory: its module context.
+    /// The Terraform files directly in `dir`, with the walk's ignore rules: a named file's
+    /// module context, or a directory to lint again whole.
     pub fn add_siblings(&self, found: &mut Discovery, dir: &Path) {
         for (path, class) in walk::list_dir(dir, &self.walk_options(ReadMode::List)) {
             if let Some(kind) = class.terraform_kind() {

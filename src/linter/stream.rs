@@ -12,33 +12,22 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Mutex;
 
 use crate::diagnostic::{Diagnostic, Report};
-use crate::input::discover::{display_path, Discovery, ModuleFiles, Named, Walker};
+use crate::input::discover::{display_path, Discovery, Walker};
 use crate::input::source::{too_large_message, ParseMode, SourceFile};
 use crate::input::walk::{self, BatchSink, Content, DirBatch, ReadMode};
 use crate::model::context::Module;
 
-use super::pipeline::{
-    lint_module, load_module, Buffer, ModuleOutcome, Options, WORKER_STACK_BYTES,
-};
-
-/// One module to lint.
-enum Job {
-    /// Found from a named file or a buffer: read on the lint thread.
-    Named(ModuleFiles),
-    /// Found by the walk, its files already read.
-    Walked(DirBatch),
-}
+use super::pipeline::{lint_module, ModuleOutcome, Options, WORKER_STACK_BYTES};
 
 /// A module's findings, under its key (to drop them if the module has to be linted again).
 type Keyed = (PathBuf, ModuleOutcome);
 
-/// Lints the named modules of `named` and every directory of `roots`, walking and linting
-/// at once. Returns the report, the problems met while walking, and whether a file that may
+/// Lints every directory of `roots` (each with its position among the paths named), walking
+/// and linting at once. Returns the report, the problems met while walking, and whether a file that may
 /// run `terraform init -backend-config` was found (the caller then lints with the pairings).
 pub fn run(
     walker: &Walker<'_>,
-    named: Named,
-    overrides: &[Buffer],
+    roots: &[(usize, PathBuf)],
     options: &Options,
 ) -> (Report, Vec<String>, bool) {
     let read = match options.parse_mode {
@@ -48,15 +37,9 @@ pub fn run(
     let walk_options = walker.walk_options(read);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     // A few modules in flight per lint thread: the walk waits rather than pile up bytes.
-    let (sender, receiver) = sync_channel::<Vec<(PathBuf, Job)>>(threads * 2);
+    let (sender, receiver) = sync_channel::<Vec<(PathBuf, DirBatch)>>(threads * 2);
     let receiver = Mutex::new(receiver);
-    let Named {
-        found,
-        roots,
-        positions,
-    } = named;
-    let canonical = roots.len() > 1 || !found.modules.is_empty();
-    let mut path_errors = found.errors;
+    let canonical = roots.len() > 1;
     let state = State {
         seen: Mutex::new(HashMap::new()),
         errors: Mutex::new(Vec::new()),
@@ -65,8 +48,6 @@ pub fn run(
         canonical,
         root: AtomicUsize::new(0),
         pending: Mutex::new(Vec::new()),
-        positions,
-        renames: Mutex::new(HashMap::new()),
         inline: Mutex::new(None),
         init_found: AtomicBool::new(false),
     };
@@ -76,36 +57,20 @@ pub fn run(
             .filter_map(|_| {
                 std::thread::Builder::new()
                     .stack_size(WORKER_STACK_BYTES)
-                    .spawn_scoped(scope, || lint_jobs(&receiver, overrides, options))
+                    .spawn_scoped(scope, || lint_jobs(&receiver, options))
                     .ok()
             })
             .collect();
         if handles.is_empty() {
             // No thread to be had: the walker threads lint each module themselves.
-            *state.inline.lock().unwrap() = Some((Vec::new(), overrides, options));
-        }
-        for (key, files) in &found.modules {
-            let count = files.files.len();
-            state
-                .seen
-                .lock()
-                .unwrap()
-                .insert(key.clone(), (NAMED, count));
+            *state.inline.lock().unwrap() = Some((Vec::new(), options));
         }
         // Closes the channel however this closure ends: were the walk to panic, the lint
         // threads would otherwise wait for work forever and the scope for them.
         let close = CloseOnDrop(&state.sender);
-        for (at, root) in &roots {
+        for (at, root) in roots {
             state.root.store(*at, Ordering::Relaxed);
             walk::walk_parallel(root, &walk_options, &state);
-        }
-        // Named modules go last: a directory named before them may have renamed them.
-        let mut renames = std::mem::take(&mut *state.renames.lock().unwrap());
-        for (key, mut files) in found.modules {
-            if let Some(dir) = renames.remove(&key) {
-                files.renamed(&options.cwd, &dir);
-            }
-            state.send(key, Job::Named(files));
         }
         state.send_pending();
         // Closing the channel ends the lint threads.
@@ -114,7 +79,7 @@ pub fn run(
             .into_iter()
             .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
             .collect();
-        if let Some((inline, _, _)) = state.inline.lock().unwrap().take() {
+        if let Some((inline, _)) = state.inline.lock().unwrap().take() {
             outcomes.extend(inline);
         }
         outcomes
@@ -135,16 +100,15 @@ pub fn run(
         outcomes.retain(|(key, _)| !split.contains(key));
         let mut found = Discovery::default();
         for key in &split {
-            walker.add_dir_files(&mut found, key);
+            walker.add_siblings(&mut found, key);
             seen.remove(key);
         }
         for (key, files) in &found.modules {
             seen.insert(key.clone(), (0, files.files.len()));
         }
-        relinted.push(super::pipeline::run(&found.modules, overrides, options));
+        relinted.push(super::pipeline::run(&found.modules, &[], options));
     }
     errors.sort();
-    path_errors.extend(errors);
     let files = seen.values().map(|(_, count)| count).sum();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut sources = BTreeMap::new();
@@ -158,12 +122,12 @@ pub fn run(
     }
     (
         Report::new(diagnostics, sources, files, seen.len()),
-        path_errors,
+        errors,
         init_found,
     )
 }
 
-struct CloseOnDrop<'a>(&'a Mutex<SyncSender<Vec<(PathBuf, Job)>>>);
+struct CloseOnDrop<'a>(&'a Mutex<SyncSender<Vec<(PathBuf, DirBatch)>>>);
 
 impl Drop for CloseOnDrop<'_> {
     fn drop(&mut self) {
@@ -177,47 +141,39 @@ const GROUP: usize = 16;
 
 /// The root recorded for a directory found in two batches of one walk.
 const SPLIT: usize = usize::MAX - 1;
-/// The root recorded for a module of named files or buffers.
-const NAMED: usize = usize::MAX;
 
 struct State<'a> {
-    /// Module key → (index of the root whose walk found it, or `usize::MAX` for named
-    /// modules, or [`SPLIT`]; number of files).
+    /// Module key → (index of the root whose walk found it, or [`SPLIT`]; number of files).
     seen: Mutex<HashMap<PathBuf, (usize, usize)>>,
     errors: Mutex<Vec<String>>,
-    sender: Mutex<SyncSender<Vec<(PathBuf, Job)>>>,
+    sender: Mutex<SyncSender<Vec<(PathBuf, DirBatch)>>>,
     /// Jobs not yet sent: they go to the lint threads [`GROUP`] at a time, so that threads
     /// hand work over (and wake each other) a sixteenth as often.
-    pending: Mutex<Vec<(PathBuf, Job)>>,
+    pending: Mutex<Vec<(PathBuf, DirBatch)>>,
     walker: &'a Walker<'a>,
-    /// Whether modules are keyed by canonical path (several roots or named files, which can
-    /// overlap); one walk alone meets each directory once, under its walked path.
+    /// Whether modules are keyed by canonical path (several roots, which can overlap); one
+    /// walk alone meets each directory once, under its walked path.
     canonical: bool,
     /// The position (among the paths named) of the directory being walked.
     root: AtomicUsize,
-    /// Named modules' keys → position of the first path that named them.
-    positions: HashMap<PathBuf, usize>,
-    /// Named modules found first by the walk of a directory named before them: their
-    /// directory as walked, whose name they are reported under.
-    renames: Mutex<HashMap<PathBuf, PathBuf>>,
     /// Whether an init source whose bytes hold `init` and `backend-config` was walked.
     init_found: AtomicBool,
     /// Only when no lint thread could be started: the findings, linted where found.
     #[allow(clippy::type_complexity)]
-    inline: Mutex<Option<(Vec<Keyed>, &'a [Buffer], &'a Options)>>,
+    inline: Mutex<Option<(Vec<Keyed>, &'a Options)>>,
 }
 
 impl State<'_> {
-    fn send(&self, key: PathBuf, job: Job) {
-        if let Some((out, overrides, options)) = &mut *self.inline.lock().unwrap() {
-            if let Some(keyed) = lint_job(key, job, overrides, options) {
+    fn send(&self, key: PathBuf, batch: DirBatch) {
+        if let Some((out, options)) = &mut *self.inline.lock().unwrap() {
+            if let Some(keyed) = lint_job(key, batch, options) {
                 out.push(keyed);
             }
             return;
         }
         let group = {
             let mut pending = self.pending.lock().unwrap();
-            pending.push((key, job));
+            pending.push((key, batch));
             if pending.len() < GROUP {
                 return;
             }
@@ -233,7 +189,7 @@ impl State<'_> {
         }
     }
 
-    fn send_group(&self, group: Vec<(PathBuf, Job)>) {
+    fn send_group(&self, group: Vec<(PathBuf, DirBatch)>) {
         let sender = self.sender.lock().unwrap().clone();
         // The lint threads only stop when the channel closes: a send cannot fail before.
         let _ = sender.send(group);
@@ -262,15 +218,6 @@ impl BatchSink for State<'_> {
         {
             let mut seen = self.seen.lock().unwrap();
             match seen.get_mut(&key) {
-                // Named files' module, named after this directory: reported under the name
-                // of the path given first.
-                Some((NAMED, _)) => {
-                    if self.positions.get(&key).is_some_and(|&at| at > root) {
-                        let mut renames = self.renames.lock().unwrap();
-                        renames.entry(key).or_insert(batch.dir);
-                    }
-                    return;
-                }
                 // Another path named this directory: linted once.
                 Some((r, _)) if *r != root => return,
                 Some(entry) => {
@@ -283,7 +230,7 @@ impl BatchSink for State<'_> {
             }
         }
         if batch.files.iter().any(|f| f.content.needs_lint()) {
-            self.send(key, Job::Walked(batch));
+            self.send(key, batch);
         }
     }
 
@@ -294,8 +241,7 @@ impl BatchSink for State<'_> {
 
 /// A lint thread: lints modules until the channel closes, and returns their findings.
 fn lint_jobs(
-    receiver: &Mutex<Receiver<Vec<(PathBuf, Job)>>>,
-    overrides: &[Buffer],
+    receiver: &Mutex<Receiver<Vec<(PathBuf, DirBatch)>>>,
     options: &Options,
 ) -> Vec<Keyed> {
     let mut out = Vec::new();
@@ -311,8 +257,8 @@ fn lint_jobs(
             continue;
         }
         let lint_group = || {
-            for (key, job) in group {
-                out.extend(lint_job(key, job, overrides, options));
+            for (key, batch) in group {
+                out.extend(lint_job(key, batch, options));
             }
         };
         if let Err(payload) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(lint_group)) {
@@ -326,11 +272,8 @@ fn lint_jobs(
 }
 
 /// A module's findings, or `None` when it has none.
-fn lint_job(key: PathBuf, job: Job, overrides: &[Buffer], options: &Options) -> Option<Keyed> {
-    let module = match job {
-        Job::Named(files) => load_module(&files, overrides, options.parse_mode),
-        Job::Walked(batch) => walked_module(batch, &options.cwd, options.parse_mode),
-    };
+fn lint_job(key: PathBuf, batch: DirBatch, options: &Options) -> Option<Keyed> {
+    let module = walked_module(batch, &options.cwd, options.parse_mode);
     let outcome = lint_module(&module, options);
     (!outcome.diagnostics.is_empty()).then_some((key, outcome))
 }

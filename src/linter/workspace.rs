@@ -96,8 +96,9 @@ impl Workspace {
             return self.lint_collected(paths, buffers);
         }
         let walker = self.walker();
-        let named = walker.discover_named(paths, &[]);
-        let (report, errors, init_found) = super::stream::run(&walker, named, &[], &self.options);
+        let (roots, mut errors) = walker.walk_roots(paths);
+        let (report, walk_errors, init_found) = super::stream::run(&walker, &roots, &self.options);
+        errors.extend(walk_errors);
         if init_found {
             return self.lint_collected(paths, buffers);
         }
