@@ -102,22 +102,6 @@ const PREFIX_WORDS: &[&str] = &[
     "nohup", "sudo", "env",
 ];
 
-const SENSITIVE_KEYS: &[&str] = &[
-    "access_key",
-    "secret_key",
-    "token",
-    "sse_customer_key",
-    "credentials",
-];
-
-fn is_sensitive(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    SENSITIVE_KEYS.contains(&k.as_str())
-        || ["secret", "password", "token", "sas_", "private"]
-            .iter()
-            .any(|p| k.contains(p))
-}
-
 impl<'f> Session<'f> {
     pub fn new(file: &'f str, base: DirBase, dir: Dir, templates: bool) -> Self {
         Session {
@@ -341,7 +325,9 @@ impl<'f> Session<'f> {
                     SettingValue::Dynamic {
                         secret_ref: w.has_secret_ref(&vr),
                     }
-                } else if is_sensitive(&key) {
+                } else if w.is_dynamic(&kr) || super::secrets::is_secret_name(&key) {
+                    // A key known only at run time may name a credential: its value is kept
+                    // as a length, never as text.
                     SettingValue::Redacted {
                         len: w.text_range(vr.clone()).len(),
                     }

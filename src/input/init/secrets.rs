@@ -11,9 +11,40 @@ const SECRET_NAME_PARTS: &[&str] = &[
     "token",
     "password",
     "sse_customer_key",
-    "private_key",
+    "private",
     "api_key",
+    "credentials",
+    "sas_",
 ];
+
+/// Whether a name (an environment variable, a `-backend-config` key, a YAML key) holds a
+/// secret: the one test for every scanner of init sources.
+pub fn is_secret_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    SECRET_NAME_PARTS.iter().any(|p| name.contains(p))
+}
+
+/// The end of the shell or workflow reference that starts at `at` (`$NAME`, `${NAME}`,
+/// `$(…)`, `${{ … }}`, or a `{…}` template), or the end of the text when it is not closed.
+fn reference_end(bytes: &[u8], at: usize) -> usize {
+    let find = |from: usize, needle: &[u8]| {
+        memchr::memmem::find(&bytes[from.min(bytes.len())..], needle)
+            .map_or(bytes.len(), |n| from + n + needle.len())
+    };
+    match (bytes.get(at), bytes.get(at + 1), bytes.get(at + 2)) {
+        (Some(b'$'), Some(b'{'), Some(b'{')) => find(at + 3, b"}}"),
+        (Some(b'$'), Some(b'{'), _) => find(at + 2, b"}"),
+        (Some(b'$'), Some(b'('), _) => find(at + 2, b")"),
+        (Some(b'{'), _, _) => find(at + 1, b"}"),
+        _ => {
+            let mut end = at + 1;
+            while end < bytes.len() && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_') {
+                end += 1;
+            }
+            end
+        }
+    }
+}
 
 /// Byte ranges of the values assigned to secret-looking names in `text`: `NAME=VALUE`,
 /// `NAME: VALUE`, quoted or not. A value that is a reference (`$X`, `${{ secrets.X }}`) is
@@ -32,8 +63,7 @@ pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
         while i < bytes.len() && is_ident(bytes[i]) {
             i += 1;
         }
-        let name = text[start..i].to_ascii_lowercase();
-        if !SECRET_NAME_PARTS.iter().any(|p| name.contains(p)) {
+        if !is_secret_name(&text[start..i]) {
             continue;
         }
         let mut j = i;
@@ -54,10 +84,14 @@ pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
             }
             _ => None,
         };
-        if matches!(bytes.get(j), Some(b'$' | b'{')) {
-            continue;
-        }
         let value_start = j;
+        // A value that is one reference from end to end is no secret; a literal before or
+        // after a reference is, so then the whole value is masked.
+        let reference = matches!(bytes.get(j), Some(b'$' | b'{'));
+        if reference {
+            j = reference_end(bytes, j);
+        }
+        let literal_from = j;
         while j < bytes.len() {
             let b = bytes[j];
             let ends = match quote {
@@ -69,7 +103,21 @@ pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
             }
             j += 1;
         }
-        if j > value_start {
+        let mut literal = j > literal_from || (!reference && j > value_start);
+        // Shell words join: `"$X"tail` goes on after the closing quote.
+        if quote.is_some_and(|q| bytes.get(j) == Some(&q)) {
+            let mut k = j + 1;
+            while k < bytes.len()
+                && !(bytes[k].is_ascii_whitespace() || b"\"';&|)\\`".contains(&bytes[k]))
+            {
+                k += 1;
+            }
+            if k > j + 1 {
+                literal = true;
+                j = k;
+            }
+        }
+        if literal {
             out.push(value_start..j);
         }
         i = j;
@@ -100,5 +148,11 @@ mod tests {
             Vec::<&str>::new()
         );
         assert_eq!(masked("tokens=é☃"), ["é☃"]);
+        // A literal beside a reference is a secret; so is a value of any secret-looking name.
+        assert_eq!(
+            masked("export AWS_SECRET_ACCESS_KEY=${P}TailFour DB_PASSWORD=\"$X\"TailSeven"),
+            ["${P}TailFour", "$X\"TailSeven"]
+        );
+        assert_eq!(masked("export GOOGLE_CREDENTIALS=TailFive"), ["TailFive"]);
     }
 }
