@@ -271,7 +271,7 @@ impl Walker<'_> {
         let key = match found.keys.get(dir) {
             Some(key) => key.clone(),
             None => {
-                let key = std::fs::canonicalize(dir).unwrap_or_else(|_| absolute(self.cwd, dir));
+                let key = self.module_key(dir);
                 found.keys.insert(dir.to_path_buf(), key.clone());
                 key
             }

@@ -206,7 +206,9 @@ impl BatchSink for State<'_> {
             }
             terraform
         });
-        if batch.files.is_empty() {
+        // Once an init command may pair modules, this walk's findings are thrown away (the
+        // caller lints with the pairings): nothing more is linted.
+        if batch.files.is_empty() || self.init_found.load(Ordering::Relaxed) {
             return;
         }
         let key = if self.canonical {

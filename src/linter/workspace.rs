@@ -117,7 +117,8 @@ impl Workspace {
                     // A path that does not exist: an error either way.
                     return true;
                 };
-                dir.is_dir() && !dir.ancestors().skip(1).any(|a| a.join(".git").exists())
+                let root = crate::input::init::repo_root(&dir, &mut Default::default());
+                dir.is_dir() && root.is_none_or(|root| root == dir)
             })
     }
 

@@ -10,13 +10,10 @@ use globset::{Glob, GlobSetBuilder};
 use super::pairing::{ExplicitPair, Item, Pairing, Pairings};
 use super::SourceKind;
 use crate::input::classify::{classify, PathClass};
-use crate::input::discover::Walker;
+use crate::input::discover::{canonical_file_key, Walker};
 
 /// The nearest directory at or above `dir` that holds `.git`, memoised per directory.
-pub(super) fn repo_root(
-    dir: &Path,
-    memo: &mut HashMap<PathBuf, Option<PathBuf>>,
-) -> Option<PathBuf> {
+pub fn repo_root(dir: &Path, memo: &mut HashMap<PathBuf, Option<PathBuf>>) -> Option<PathBuf> {
     let mut visited = Vec::new();
     let mut answer = None;
     for ancestor in dir.ancestors() {
@@ -34,14 +31,6 @@ pub(super) fn repo_root(
         memo.insert(v, answer.clone());
     }
     answer
-}
-
-pub(super) fn canonical_file(path: &Path) -> Option<PathBuf> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    Some(std::fs::canonicalize(dir).ok()?.join(path.file_name()?))
 }
 
 /// The init sources under `root`, walked as discovery walks (hidden directories other than
@@ -107,7 +96,7 @@ pub(super) fn explicit_pairings(pair: &ExplicitPair, out: &mut Pairings) {
             if !set.is_match(rel) {
                 continue;
             }
-            let Some(path) = canonical_file(entry.path()) else {
+            let Some(path) = canonical_file_key(entry.path()) else {
                 continue;
             };
             let already = out.pairings.iter().any(|p| {

@@ -12,6 +12,7 @@
 mod chunk;
 mod command;
 mod files;
+pub use files::repo_root;
 mod github;
 mod gitlab;
 mod lexer;

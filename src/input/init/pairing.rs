@@ -13,11 +13,12 @@ use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
-use super::files::{canonical_file, explicit_pairings, repo_root, scan};
+use super::files::{explicit_pairings, repo_root, scan};
 use super::{
     extract, BackendConfigArg, BackendConfigValue, DirBase, InitCommand, SettingValue, SourceKind,
     WorkingDir,
 };
+use crate::input::discover::canonical_file_key;
 use crate::input::discover::{display_path, Discovery, InitSourceEntry, Walker};
 use crate::input::read::read_limited;
 
@@ -130,7 +131,7 @@ pub fn pair(walker: &Walker, found: &mut Discovery, explicit: &[ExplicitPair], p
     let mut entries: BTreeMap<PathBuf, SourceKind> = BTreeMap::new();
     let mut walked_sources: Vec<(PathBuf, SourceKind)> = Vec::new();
     for InitSourceEntry { path, kind } in &found.init_sources {
-        if let Some(c) = canonical_file(path) {
+        if let Some(c) = canonical_file_key(path) {
             walked_sources.push((c, *kind));
         }
     }
