@@ -121,12 +121,17 @@ fn locking(config: &S3Config) -> Locking {
     }
 }
 
-/// The endpoint without its user info and query, which can hold credentials.
+/// The endpoint without its user info, query and fragment, which can hold credentials.
 fn shown_endpoint(url: &str) -> String {
     let spans = Endpoint::parse(url).spans;
     let mut out = String::new();
     let mut at = 0;
-    for (range, with) in [(spans.userinfo, "***"), (spans.query, "?***")] {
+    let hidden = [
+        (spans.userinfo, "***"),
+        (spans.query, "?***"),
+        (spans.fragment, "#***"),
+    ];
+    for (range, with) in hidden {
         if let Some(r) = range {
             out.push_str(&url[at..r.start]);
             out.push_str(with);
@@ -157,6 +162,10 @@ mod tests {
         assert_eq!(
             shown_endpoint("https://user:pass@minio.example:9000/?X-Amz-Signature=abc"),
             "https://***@minio.example:9000/?***"
+        );
+        assert_eq!(
+            shown_endpoint("https://minio.example/#X-Amz-Credential=abc?sig=def"),
+            "https://minio.example/#***"
         );
         assert_eq!(
             shown_endpoint("https://nyc3.digitaloceanspaces.com"),

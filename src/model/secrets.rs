@@ -240,7 +240,9 @@ pub fn find_url_userinfo(text: &str) -> Vec<Range<usize>> {
 /// and the credentials of every s3 endpoint URL.
 pub fn secret_ranges<'a>(ctx: &ModuleContext<'a>) -> Vec<(&'a SourceFile, Range<usize>)> {
     let mut out = Vec::new();
-    for file in &ctx.module.files {
+    // Init sources (workflows, scripts, partial files elsewhere) too: their text is shown in
+    // snippets when a finding lands there.
+    for file in ctx.module.all_files() {
         out.extend(find_tokens(&file.text).into_iter().map(|t| (file, t.range)));
         out.extend(find_url_userinfo(&file.text).into_iter().map(|r| (file, r)));
     }
