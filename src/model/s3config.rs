@@ -49,6 +49,13 @@ impl<'a> S3Config<'a> {
         partial: Option<&'a SourceFile>,
         setting: &StoreSetting,
     ) -> Self {
+        let mut config = S3Config::merged(block, partial);
+        config.detect_store(setting);
+        config
+    }
+
+    /// The block and partial file merged, its store not yet detected.
+    fn merged(block: Option<BlockRef<'a>>, partial: Option<&'a SourceFile>) -> Self {
         let block_args = block.into_iter().flat_map(|b| {
             b.block
                 .body
@@ -56,7 +63,7 @@ impl<'a> S3Config<'a> {
                 .map(move |attr| Arg::of(b.file, attr))
         });
         let partial_args = partial.into_iter().flat_map(body_args);
-        let mut config = S3Config {
+        S3Config {
             block,
             partial,
             arguments: block_args.chain(partial_args).collect(),
@@ -64,9 +71,7 @@ impl<'a> S3Config<'a> {
             partials: partial.into_iter().collect(),
             open: false,
             store: Detected::default(),
-        };
-        config.detect_store(setting);
-        config
+        }
     }
 
     fn detect_store(&mut self, setting: &StoreSetting) {
@@ -81,7 +86,7 @@ impl<'a> S3Config<'a> {
         init: &'a InitConfig,
         setting: &StoreSetting,
     ) -> Self {
-        let mut config = S3Config::new(Some(block), None, setting);
+        let mut config = S3Config::merged(Some(block), None);
         let source = init.source.map(|i| &module.init.files[i]);
         for item in &init.items {
             match item {
