@@ -179,6 +179,7 @@ mod tests {
     use super::*;
     use crate::input::source::{FileKind, SourceFile};
     use crate::model::context::{Module, ModuleContext, Settings};
+    use crate::model::schema::SKIP_FLAGS;
 
     /// The store of `backend "s3" { <body> }`, with `settings`.
     fn detect_with(body: &str, settings: &Settings) -> Detected {
