@@ -221,6 +221,13 @@ fn long_files(src: &Path) -> Vec<String> {
         .collect()
 }
 
+/// Writes a file of a synthetic tree, with its directories.
+fn write_file(src: &Path, path: &str, text: &str) {
+    let path = src.join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
 #[test]
 fn imports_point_down_only() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
@@ -241,11 +248,7 @@ fn no_file_is_too_long() {
 fn the_checker_fails_on_an_upward_import() {
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path();
-    let write = |path: &str, text: &str| {
-        let path = src.join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    };
+    let write = |path: &str, text: &str| write_file(src, path, text);
     let layers: &[&[&str]] = &[&["low"], &["mid"], &["top", "side"]];
     write("lib.rs", "pub mod low;\npub mod mid;\npub mod top;\n");
     write(
@@ -615,11 +618,7 @@ fn no_circle_between_files() {
 fn the_checker_fails_on_a_circle_between_files() {
     let dir = tempfile::tempdir().unwrap();
     let src = dir.path();
-    let write = |path: &str, text: &str| {
-        let path = src.join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    };
+    let write = |path: &str, text: &str| write_file(src, path, text);
     write("lib.rs", "pub mod a;\npub mod b;\n");
     write(
         "a/mod.rs",
@@ -634,28 +633,26 @@ fn the_checker_fails_on_a_circle_between_files() {
     );
     write("b.rs", "use crate::a::high::go;\n");
     assert_eq!(file_cycles(src), Vec::<String>::new());
+    let circle = |high: usize, low: usize| {
+        vec![format!(
+            "circle between files: a/high.rs -> a/low.rs -> a/high.rs \
+             (imports at src/a/high.rs:{high}, src/a/low.rs:{low})"
+        )]
+    };
 
     // `super::` one way, `crate::…` the other.
     write(
         "a/low.rs",
         "pub struct Thing;\npub fn f() {\n    super::high::go();\n}\n",
     );
-    assert_eq!(
-        file_cycles(src),
-        ["circle between files: a/high.rs -> a/low.rs -> a/high.rs \
-          (imports at src/a/high.rs:2, src/a/low.rs:3)"]
-    );
+    assert_eq!(file_cycles(src), circle(2, 3));
 
     // Through a module a `use` brings in.
     write(
         "a/low.rs",
         "use crate::a::{self};\npub struct Thing;\npub fn f() {\n    a::high::go();\n}\n",
     );
-    assert_eq!(
-        file_cycles(src),
-        ["circle between files: a/high.rs -> a/low.rs -> a/high.rs \
-          (imports at src/a/high.rs:2, src/a/low.rs:4)"]
-    );
+    assert_eq!(file_cycles(src), circle(2, 4));
 
     // `Thing` comes from `low` by way of `mod.rs`; a re-export in `low` of something of
     // `high` closes a circle.
@@ -663,11 +660,7 @@ fn the_checker_fails_on_a_circle_between_files() {
         "a/low.rs",
         "pub struct Thing;\npub fn f() {}\npub use super::high::go;\n",
     );
-    assert_eq!(
-        file_cycles(src),
-        ["circle between files: a/high.rs -> a/low.rs -> a/high.rs \
-          (imports at src/a/high.rs:2, src/a/low.rs:3)"]
-    );
+    assert_eq!(file_cycles(src), circle(2, 3));
 
     // A `mod.rs` stands above its files: that it calls `high` and `high` uses what it defines
     // is no circle.
