@@ -12,8 +12,7 @@ pub static RULE: Rule = Rule {
     name: "missing-bucket-or-key",
     severity: Severity::Warning,
     fix: Fixability::Never,
-    summary:
-        "An s3 configuration sets some arguments but no `bucket` or no `key`",
+    summary: "An s3 configuration sets some arguments but no `bucket` or no `key`",
     doc: rule_doc!("TFB605"),
     stores: Stores::ALL,
     check: Some(check),

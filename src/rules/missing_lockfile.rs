@@ -50,8 +50,7 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
     }
     // DynamoDB locking on AWS works, but Terraform 1.11 deprecated it (OpenTofu did not): a
     // module whose `required_version` keeps it below 1.11 has nothing to change.
-    if ctx.engine == Engine::Terraform && ctx.constraints.admits_from(MIN_TERRAFORM_FOR_LOCKFILE)
-    {
+    if ctx.engine == Engine::Terraform && ctx.constraints.admits_from(MIN_TERRAFORM_FOR_LOCKFILE) {
         for config in ctx.s3_configs.iter().filter(|c| c.store.id == StoreId::Aws) {
             if config.get("use_lockfile").is_some() {
                 continue;
