@@ -537,7 +537,12 @@ fn the_configuration_file_is_read_again_when_it_changes() {
         globs,
         [
             "**/{tfblint.toml,.tfblint.toml}",
-            "**/*.{tf,tofu,tfbackend}"
+            "**/*.{tf,tofu,tfbackend}",
+            "**/*.{sh,bash,mk,just}",
+            "**/{Makefile,makefile,GNUmakefile,justfile,Justfile,JUSTFILE,.justfile}",
+            "**/{.gitlab-ci.yml,.gitlab-ci.yaml}",
+            "**/{Taskfile,taskfile,Taskfile.dist,taskfile.dist}.{yml,yaml}",
+            "**/.github/workflows/*.{yml,yaml}",
         ]
     );
 

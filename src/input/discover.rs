@@ -10,7 +10,7 @@ use globset::GlobSet;
 use crate::input::classify::PathClass;
 use crate::input::init::{self, SourceKind};
 use crate::input::source::FileKind;
-use crate::input::walk::{self, BatchSink, DirBatch, ReadMode, WalkOptions};
+use crate::input::walk::{self, BatchSink, DirBatch, Find, ReadMode, WalkOptions};
 
 pub use crate::input::read::io_reason;
 
@@ -72,12 +72,13 @@ pub struct Walker<'a> {
 }
 
 impl Walker<'_> {
-    /// How to walk, reading files as `read` says.
-    pub fn walk_options(&self, read: ReadMode) -> WalkOptions {
+    /// How to walk, reading files as `read` says and handing on those `find` says.
+    pub fn walk_options(&self, read: ReadMode, find: Find) -> WalkOptions {
         WalkOptions {
             exclude: Arc::new(self.exclude.clone()),
             respect_ignore_files: self.respect_ignore_files,
             read,
+            find,
         }
     }
 
@@ -199,7 +200,8 @@ impl Walker<'_> {
             }
         }
         let collect = Collect(Mutex::default());
-        walk::walk_parallel(root, &self.walk_options(ReadMode::List), &collect);
+        let options = self.walk_options(ReadMode::List, Find::Everything);
+        walk::walk_parallel(root, &options, &collect);
         let (mut batches, mut errors) = collect.0.into_inner().unwrap_or_else(|e| e.into_inner());
         batches.sort_by(|a, b| a.dir.cmp(&b.dir));
         errors.sort();
@@ -241,7 +243,8 @@ impl Walker<'_> {
             fn error(&self, _message: String) {}
         }
         let collect = Collect(Mutex::default());
-        walk::walk_parallel(root, &self.walk_options(ReadMode::List), &collect);
+        let options = self.walk_options(ReadMode::List, Find::InitSources);
+        walk::walk_parallel(root, &options, &collect);
         let mut found = collect.0.into_inner().unwrap_or_else(|e| e.into_inner());
         found.sort();
         found
@@ -250,7 +253,8 @@ impl Walker<'_> {
     /// The Terraform files directly in `dir`, with the walk's ignore rules: a named file's
     /// module context, or a directory to lint again whole.
     pub fn add_siblings(&self, found: &mut Discovery, dir: &Path) {
-        for (path, class) in walk::list_dir(dir, &self.walk_options(ReadMode::List)) {
+        let options = self.walk_options(ReadMode::List, Find::Terraform);
+        for (path, class) in walk::list_dir(dir, &options) {
             if let Some(kind) = class.terraform_kind() {
                 if self.is_excluded_by_name(&path) {
                     continue;

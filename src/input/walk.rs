@@ -76,6 +76,17 @@ pub trait BatchSink: Sync {
     fn error(&self, message: String);
 }
 
+/// Which files the walk hands on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Find {
+    /// Terraform files and init sources.
+    Everything,
+    /// Terraform files only: a lint whose pairings were found before it walks.
+    Terraform,
+    /// Init sources only: looking for what can pair modules, before they are walked.
+    InitSources,
+}
+
 /// How to walk.
 #[derive(Debug, Clone)]
 pub struct WalkOptions {
@@ -84,6 +95,7 @@ pub struct WalkOptions {
     /// `.gitignore`, `.ignore`, `.git/info/exclude` and git's global excludes.
     pub respect_ignore_files: bool,
     pub read: ReadMode,
+    pub find: Find,
 }
 
 fn builder(root: &Path, options: &WalkOptions) -> WalkBuilder {
@@ -106,15 +118,16 @@ thread_local! {
 /// holds files tfblint reads.
 pub fn walk_parallel(root: &Path, options: &WalkOptions, sink: &dyn BatchSink) {
     let mut builder = builder(root, options);
-    let (exclude, read, base) = (options.exclude.clone(), options.read, root.to_path_buf());
-    builder.filter_entry(move |entry| admit(entry, &base, &exclude, read));
+    let (exclude, read, find) = (options.exclude.clone(), options.read, options.find);
+    let base = root.to_path_buf();
+    builder.filter_entry(move |entry| admit(entry, &base, &exclude, read, find));
     let mut visitors = Visitors { sink };
     builder.build_parallel().visit(&mut visitors);
 }
 
 /// The walk's entry filter: whether to descend into a directory; a file is read here, put in
 /// the thread's open batch, and never queued.
-fn admit(entry: &DirEntry, root: &Path, exclude: &GlobSet, read: ReadMode) -> bool {
+fn admit(entry: &DirEntry, root: &Path, exclude: &GlobSet, read: ReadMode, find: Find) -> bool {
     let path = entry.path();
     if !exclude.is_empty() && exclude.is_match(path.strip_prefix(root).unwrap_or(path)) {
         return false;
@@ -132,6 +145,13 @@ fn admit(entry: &DirEntry, root: &Path, exclude: &GlobSet, read: ReadMode) -> bo
     let Some(class) = classify::classify(path) else {
         return false;
     };
+    let wanted = match class {
+        PathClass::Terraform(_) => find != Find::InitSources,
+        PathClass::InitSource(_) => find != Find::Terraform,
+    };
+    if !wanted {
+        return false;
+    }
     let content = match read {
         ReadMode::List => Content::Listed,
         ReadMode::Prefilter | ReadMode::All => match read_limited(path) {
@@ -297,6 +317,7 @@ mod tests {
             exclude: Arc::new(GlobSet::empty()),
             respect_ignore_files: true,
             read: ReadMode::Prefilter,
+            find: Find::Everything,
         };
         let count = Count(Mutex::new(Vec::new()));
         walk_parallel(dir.path(), &options, &count);

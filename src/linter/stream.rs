@@ -4,42 +4,55 @@
 //! kept of a file the prefilter drops but its count, so memory follows the findings and the
 //! directories, not the bytes walked. The findings are sorted at the end, so the output is
 //! byte-for-byte the same whatever order the threads finish in.
+//!
+//! What `terraform init` commands pass to modules is known before the walk starts
+//! ([`crate::input::init::pairing::pair_walked`]: init sources are few, and named by path): a
+//! module an init command pairs is linted with what it passes as soon as its directory is
+//! walked (a partial file from another directory is read then), and a partial file passed to
+//! other modules is left out of its own directory's, as when modules are collected first.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::diagnostic::{Diagnostic, Report};
 use crate::input::discover::{display_path, Discovery, Walker};
+use crate::input::init::pairing::Pairings;
 use crate::input::source::{too_large_message, ParseMode, SourceFile};
-use crate::input::walk::{self, BatchSink, Content, DirBatch, ReadMode};
+use crate::input::walk::{self, BatchSink, Content, DirBatch, Find, ReadMode};
 use crate::model::context::Module;
 
-use super::pipeline::{lint_module, ModuleOutcome, Options, WORKER_STACK_BYTES};
+use super::init_load::load_pairings;
+use super::pipeline::{lint_module, load_module, ModuleOutcome, Options, WORKER_STACK_BYTES};
 
 /// A module's findings, under its key (to drop them if the module has to be linted again).
 type Keyed = (PathBuf, ModuleOutcome);
 
 /// Lints every directory of `roots` (each with its position among the paths named), walking
-/// and linting at once. Returns the report, the problems met while walking, and whether a file that may
-/// run `terraform init -backend-config` was found (the caller then lints with the pairings).
+/// and linting at once, each module with what `pairings` pairs it with. Returns the report and
+/// the problems met while walking.
 pub fn run(
     walker: &Walker<'_>,
     roots: &[(usize, PathBuf)],
     options: &Options,
-) -> (Report, Vec<String>, bool) {
+    pairings: &Arc<Pairings>,
+) -> (Report, Vec<String>) {
     let read = match options.parse_mode {
         ParseMode::Prefilter => ReadMode::Prefilter,
         ParseMode::Full => ReadMode::All,
     };
-    let walk_options = walker.walk_options(read);
+    // Init sources are not walked: what they pass is in `pairings` already.
+    let walk_options = walker.walk_options(read, Find::Terraform);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     // A few modules in flight per lint thread: the walk waits rather than pile up bytes.
     let (sender, receiver) = sync_channel::<Vec<(PathBuf, DirBatch)>>(threads * 2);
     let receiver = Mutex::new(receiver);
-    let canonical = roots.len() > 1;
+    // Modules are keyed by canonical path when several roots can overlap, and when pairings
+    // (keyed so) name modules.
+    let paired = !pairings.pairings.is_empty();
+    let canonical = roots.len() > 1 || paired;
     let state = State {
         seen: Mutex::new(HashMap::new()),
         errors: Mutex::new(Vec::new()),
@@ -49,7 +62,11 @@ pub fn run(
         root: AtomicUsize::new(0),
         pending: Mutex::new(Vec::new()),
         inline: Mutex::new(None),
-        init_found: AtomicBool::new(false),
+        pairings: pairings.as_ref(),
+        claimed: pairings.claimed(),
+        brought: Mutex::new(BTreeSet::new()),
+        paired: pairings.pairings.iter().map(|p| p.module.clone()).collect(),
+        extra_files: Mutex::new(HashMap::new()),
     };
 
     let mut outcomes: Vec<Keyed> = std::thread::scope(|scope| {
@@ -57,7 +74,7 @@ pub fn run(
             .filter_map(|_| {
                 std::thread::Builder::new()
                     .stack_size(WORKER_STACK_BYTES)
-                    .spawn_scoped(scope, || lint_jobs(&receiver, options))
+                    .spawn_scoped(scope, || lint_jobs(&receiver, options, &state))
                     .ok()
             })
             .collect();
@@ -85,31 +102,43 @@ pub fn run(
         outcomes
     });
 
-    let init_found = state.init_found.load(Ordering::Relaxed);
-    let State { seen, errors, .. } = state;
+    let State {
+        seen,
+        errors,
+        brought,
+        extra_files,
+        ..
+    } = state;
+    let mut extra_files = extra_files.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut seen = seen.into_inner().unwrap_or_else(|e| e.into_inner());
     let mut errors = errors.into_inner().unwrap_or_else(|e| e.into_inner());
-    // A directory whose files came in more than one batch is linted again, whole.
-    let split: Vec<PathBuf> = seen
+    // A directory whose files came in more than one batch is linted again, whole; so is a
+    // module outside the walk that an init command passes a walked partial file to.
+    let mut again: Vec<PathBuf> = seen
         .iter()
         .filter(|(_, (root, _))| *root == SPLIT)
         .map(|(key, _)| key.clone())
         .collect();
-    let mut relinted = Vec::new();
-    if !split.is_empty() {
-        outcomes.retain(|(key, _)| !split.contains(key));
-        let mut found = Discovery::default();
-        for key in &split {
-            walker.add_siblings(&mut found, key);
-            seen.remove(key);
-        }
-        for (key, files) in &found.modules {
-            seen.insert(key.clone(), (0, files.files.len()));
-        }
-        relinted.push(super::pipeline::run(&found.modules, &[], options));
+    outcomes.retain(|(key, _)| !again.contains(key));
+    for key in &again {
+        seen.remove(key);
+        extra_files.remove(key);
+    }
+    let brought = brought.into_inner().unwrap_or_else(|e| e.into_inner());
+    again.extend(brought.into_iter().filter(|m| !seen.contains_key(m)));
+    if !again.is_empty() {
+        let (relinted, extra) = relint(walker, &again, &mut seen, pairings, options);
+        outcomes.extend(relinted);
+        extra_files.extend(extra);
     }
     errors.sort();
-    let files = seen.values().map(|(_, count)| count).sum();
+    // The module's own files, and the partial files init commands bring in from elsewhere
+    // (counted with each module they are passed to, as when modules are collected).
+    let files =
+        seen.values().map(|(_, count)| count).sum::<usize>() + extra_files.values().sum::<usize>();
+    // In the order of their keys, as when modules are collected: a file two modules show
+    // (an init source) is shown as the last of them masks it, whatever thread finished first.
+    outcomes.sort_by(|a, b| a.0.cmp(&b.0));
     let mut unseen = 0;
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut sources = BTreeMap::new();
@@ -118,14 +147,59 @@ pub fn run(
         diagnostics.extend(outcome.diagnostics);
         sources.extend(outcome.sources);
     }
-    for report in relinted {
-        unseen += report.summary.unseen_backends;
-        diagnostics.extend(report.diagnostics);
-        sources.extend(report.sources);
-    }
     let mut report = Report::new(diagnostics, sources, files, seen.len());
     report.summary.unseen_backends = unseen;
-    (report, errors, init_found)
+    (report, errors)
+}
+
+/// Lints the modules `keys` (canonical) as modules are collected: each directory's files
+/// listed again, with its pairings. Returns the findings of each (those with any), and how many
+/// partial files init commands brought into each from elsewhere.
+fn relint(
+    walker: &Walker<'_>,
+    keys: &[PathBuf],
+    seen: &mut HashMap<PathBuf, (usize, usize)>,
+    pairings: &Arc<Pairings>,
+    options: &Options,
+) -> (Vec<Keyed>, Vec<(PathBuf, usize)>) {
+    let mut found = Discovery::default();
+    for key in keys {
+        walker.add_siblings(&mut found, key);
+    }
+    let claimed = pairings.claimed();
+    for (key, module) in found.modules.iter_mut() {
+        module
+            .files
+            .retain(|file, _| claimed.get(file).is_none_or(|m| m.contains(key)));
+        if pairings.for_module(key).next().is_some() {
+            module.init = Some((key.clone(), Arc::clone(pairings)));
+        }
+    }
+    found.modules.retain(|_, m| !m.files.is_empty());
+    for (key, module) in &found.modules {
+        seen.insert(key.clone(), (0, module.files.len()));
+    }
+    // On a thread with the stack deeply nested input needs, as every lint.
+    let lint_all = || {
+        let mut keyed = Vec::new();
+        let mut extra = Vec::new();
+        for (key, files) in &found.modules {
+            let module = load_module(files, &[], options.parse_mode);
+            let outcome = lint_module(&module, options);
+            extra.push((key.clone(), outcome.files - module.files.len()));
+            if !outcome.is_empty() {
+                keyed.push((key.clone(), outcome));
+            }
+        }
+        (keyed, extra)
+    };
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(WORKER_STACK_BYTES)
+            .spawn_scoped(scope, lint_all)
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .unwrap_or_else(|_| lint_all())
+    })
 }
 
 struct CloseOnDrop<'a>(&'a Mutex<SyncSender<Vec<(PathBuf, DirBatch)>>>);
@@ -157,17 +231,28 @@ struct State<'a> {
     canonical: bool,
     /// The position (among the paths named) of the directory being walked.
     root: AtomicUsize,
-    /// Whether an init source whose bytes hold `init` and `backend-config` was walked.
-    init_found: AtomicBool,
+    /// What init commands pass to which module, and the partial files they pass (file →
+    /// the modules it is passed to).
+    pairings: &'a Pairings,
+    claimed: HashMap<PathBuf, BTreeSet<PathBuf>>,
+    /// The modules some pairing names.
+    paired: HashSet<PathBuf>,
+    /// How many partial files init commands bring into a module from other directories.
+    extra_files: Mutex<HashMap<PathBuf, usize>>,
+    /// Modules init commands pass a walked partial file to: linted after the walk when the
+    /// walk did not find them.
+    brought: Mutex<BTreeSet<PathBuf>>,
     /// Only when no lint thread could be started: the findings, linted where found.
-    #[allow(clippy::type_complexity)]
-    inline: Mutex<Option<(Vec<Keyed>, &'a Options)>>,
+    inline: Mutex<Option<Inline<'a>>>,
 }
+
+/// The findings linted where found, and the options to lint with.
+type Inline<'a> = (Vec<Keyed>, &'a Options);
 
 impl State<'_> {
     fn send(&self, key: PathBuf, batch: DirBatch) {
         if let Some((out, options)) = &mut *self.inline.lock().unwrap() {
-            if let Some(keyed) = lint_job(key, batch, options) {
+            if let Some(keyed) = lint_job(key, batch, options, self) {
                 out.push(keyed);
             }
             return;
@@ -199,24 +284,25 @@ impl State<'_> {
 
 impl BatchSink for State<'_> {
     fn batch(&self, mut batch: DirBatch) {
-        // Init sources are not module files: only whether one may pass settings counts here.
-        batch.files.retain(|f| {
-            let terraform = f.class.terraform_kind().is_some();
-            if !terraform && f.content.needs_lint() {
-                self.init_found.store(true, Ordering::Relaxed);
-            }
-            terraform
-        });
-        // Once an init command may pair modules, this walk's findings are thrown away (the
-        // caller lints with the pairings): nothing more is linted.
-        if batch.files.is_empty() || self.init_found.load(Ordering::Relaxed) {
-            return;
-        }
         let key = if self.canonical {
             self.walker.module_key(&batch.dir)
         } else {
             batch.dir.clone()
         };
+        // A partial file init commands pass to other modules is theirs, not its directory's.
+        if !self.claimed.is_empty() {
+            batch.files.retain(|f| {
+                let file = key.join(f.path.file_name().unwrap_or_default());
+                let Some(modules) = self.claimed.get(&file) else {
+                    return true;
+                };
+                self.brought.lock().unwrap().extend(modules.iter().cloned());
+                modules.contains(&key)
+            });
+        }
+        if batch.files.is_empty() {
+            return;
+        }
         let root = self.root.load(Ordering::Relaxed);
         {
             let mut seen = self.seen.lock().unwrap();
@@ -232,7 +318,8 @@ impl BatchSink for State<'_> {
                 }
             }
         }
-        if batch.files.iter().any(|f| f.content.needs_lint()) {
+        // A paired module is linted whatever its own files hold: what init passes counts.
+        if batch.files.iter().any(|f| f.content.needs_lint()) || self.paired.contains(&key) {
             self.send(key, batch);
         }
     }
@@ -246,6 +333,7 @@ impl BatchSink for State<'_> {
 fn lint_jobs(
     receiver: &Mutex<Receiver<Vec<(PathBuf, DirBatch)>>>,
     options: &Options,
+    state: &State<'_>,
 ) -> Vec<Keyed> {
     let mut out = Vec::new();
     let mut panicked = None;
@@ -261,7 +349,7 @@ fn lint_jobs(
         }
         let lint_group = || {
             for (key, batch) in group {
-                out.extend(lint_job(key, batch, options));
+                out.extend(lint_job(key, batch, options, state));
             }
         };
         if let Err(payload) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(lint_group)) {
@@ -274,10 +362,25 @@ fn lint_jobs(
     }
 }
 
-/// A module's findings (and what else its outcome counts), or `None` when it has nothing.
-fn lint_job(key: PathBuf, batch: DirBatch, options: &Options) -> Option<Keyed> {
-    let module = walked_module(batch, &options.cwd, options.parse_mode);
+/// A module's findings (and what else its outcome counts), or `None` when it has nothing. A
+/// module init commands pair is linted
+/// with what they pass (its partial files from elsewhere read now).
+fn lint_job(key: PathBuf, batch: DirBatch, options: &Options, state: &State<'_>) -> Option<Keyed> {
+    let mut module = walked_module(batch, &options.cwd, options.parse_mode);
+    if state.paired.contains(&key) {
+        let local: HashMap<PathBuf, usize> = module
+            .files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (key.join(f.path.file_name().unwrap_or_default()), i))
+            .collect();
+        module.init = load_pairings(&key, state.pairings, &local, &[], options.parse_mode);
+    }
     let outcome = lint_module(&module, options);
+    let extra = outcome.files - module.files.len();
+    if extra > 0 {
+        state.extra_files.lock().unwrap().insert(key.clone(), extra);
+    }
     (!outcome.is_empty()).then_some((key, outcome))
 }
 

@@ -3,6 +3,7 @@
 //! files on disk: stdin, or an editor's unsaved text) and plans fixes.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
@@ -11,6 +12,7 @@ use super::pipeline::{self, Options};
 use crate::diagnostic::Report;
 use crate::fix::FixOptions;
 use crate::input::discover::{absolute, Discovery, Walker};
+use crate::input::init::pairing::InitSourceCache;
 
 pub use super::pipeline::Buffer;
 
@@ -19,6 +21,9 @@ pub use super::pipeline::Buffer;
 pub struct Workspace {
     options: Options,
     exclude: GlobSet,
+    /// Where the init sources are, shared by the clones of this workspace (the language
+    /// server lints with clones): a repository is walked for them once.
+    init_sources: Arc<InitSourceCache>,
 }
 
 /// What a lint of paths found: the report, and the paths that could not be linted at all
@@ -35,7 +40,11 @@ impl Workspace {
     /// Fails when an `exclude` glob of the configuration is invalid.
     pub fn new(options: Options) -> Result<Self, String> {
         let exclude = build_globs(&options.config.exclude)?;
-        Ok(Workspace { options, exclude })
+        Ok(Workspace {
+            options,
+            exclude,
+            init_sources: Arc::default(),
+        })
     }
 
     pub fn options(&self) -> &Options {
@@ -64,8 +73,15 @@ impl Workspace {
             &mut discovery,
             &self.options.config.backend_config,
             self.options.parse_mode == crate::input::source::ParseMode::Prefilter,
+            Some(&self.init_sources),
         );
         discovery
+    }
+
+    /// A file changed on disk, appeared or went away: if it is an init source, where init
+    /// sources are is looked for again ([`Workspace::discover`] reads their texts each time).
+    pub fn file_changed(&self, path: &Path) {
+        self.init_sources.forget(&self.absolute(path));
     }
 
     /// Lints what [`Workspace::discover`] found, reading `buffers` in place of their files.
@@ -86,22 +102,28 @@ impl Workspace {
     }
 
     /// Discovers and lints in one call. Directories are linted while they are walked, so memory
-    /// does not grow with the tree (see [`super::stream`]), when nothing outside them can pass
-    /// settings at `terraform init`: each is outside any git repository or at its root, no
-    /// `[backend-config]` pairing is declared, and no walked file runs
-    /// `init -backend-config`. Otherwise the modules are collected first and paired with what
-    /// init commands pass them ([`Workspace::discover`]).
+    /// does not grow with the tree (see [`super::stream`]): what init commands pass to modules
+    /// is found first (init sources are few, and named by path), and each module is linted
+    /// with it as the walk finds the module. Named files and buffers are collected first and
+    /// paired with what init commands pass them ([`Workspace::discover`]).
     pub fn lint_paths(&self, paths: &[PathBuf], buffers: &[Buffer]) -> Linted {
-        if !buffers.is_empty() || !self.can_stream(paths) {
+        if !buffers.is_empty() || !self.all_directories(paths) {
             return self.lint_collected(paths, buffers);
         }
         let walker = self.walker();
         let (roots, mut errors) = walker.walk_roots(paths);
-        let (report, walk_errors, init_found) = super::stream::run(&walker, &roots, &self.options);
+        let dirs: Vec<PathBuf> = roots
+            .iter()
+            .filter_map(|(_, root)| std::fs::canonicalize(self.absolute(root)).ok())
+            .collect();
+        let pairings = Arc::new(crate::input::init::pairing::pair_walked(
+            &walker,
+            &dirs,
+            &self.options.config.backend_config,
+            self.options.parse_mode == crate::input::source::ParseMode::Prefilter,
+        ));
+        let (report, walk_errors) = super::stream::run(&walker, &roots, &self.options, &pairings);
         errors.extend(walk_errors);
-        if init_found {
-            return self.lint_collected(paths, buffers);
-        }
         Linted {
             found_modules: report.summary.modules > 0,
             report,
@@ -109,17 +131,11 @@ impl Workspace {
         }
     }
 
-    /// Whether every path is a directory that no init source outside it can pair with.
-    fn can_stream(&self, paths: &[PathBuf]) -> bool {
-        self.options.config.backend_config.is_empty()
-            && paths.iter().all(|path| {
-                let Ok(dir) = std::fs::canonicalize(self.absolute(path)) else {
-                    // A path that does not exist: an error either way.
-                    return true;
-                };
-                let root = crate::input::init::repo_root(&dir, &mut Default::default());
-                dir.is_dir() && root.is_none_or(|root| root == dir)
-            })
+    /// Whether every path is a directory (or does not exist: an error either way).
+    fn all_directories(&self, paths: &[PathBuf]) -> bool {
+        paths
+            .iter()
+            .all(|path| std::fs::metadata(self.absolute(path)).map_or(true, |meta| meta.is_dir()))
     }
 
     fn lint_collected(&self, paths: &[PathBuf], buffers: &[Buffer]) -> Linted {

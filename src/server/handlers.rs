@@ -22,6 +22,7 @@ use super::settings::Settings;
 use super::text::{apply_change, uri_to_path};
 use super::{Capabilities, Client, Log};
 use crate::input::discover::absolute;
+use crate::input::init::{source_kind, SOURCE_GLOBS};
 use crate::input::source::FileKind;
 use crate::linter::config::FILE_NAMES;
 
@@ -315,7 +316,7 @@ impl Server {
                         self.log
                             .line(format_args!("configuration changed: {}", path.display()));
                         self.session.reload();
-                    } else if FileKind::from_path(&path).is_some() {
+                    } else if FileKind::from_path(&path).is_some() || source_kind(&path).is_some() {
                         self.session.file_changed(&path);
                     }
                 }
@@ -358,21 +359,24 @@ impl Server {
         }
     }
 
-    /// Asks to be told when a configuration file or a Terraform file changes on disk.
+    /// Asks to be told when a configuration file, a Terraform file or an init source changes
+    /// on disk.
     fn register_watchers(&mut self) {
         if !self.capabilities.watch_files {
             return;
         }
         let names = FILE_NAMES.join(",");
+        let mut watchers = vec![
+            json!({"globPattern": format!("**/{{{names}}}")}),
+            json!({"globPattern": "**/*.{tf,tofu,tfbackend}"}),
+        ];
+        watchers.extend(SOURCE_GLOBS.iter().map(|g| json!({ "globPattern": g })));
         self.client.request(
             "client/registerCapability",
             json!({"registrations": [{
                 "id": "tfblint-watched-files",
                 "method": "workspace/didChangeWatchedFiles",
-                "registerOptions": {"watchers": [
-                    {"globPattern": format!("**/{{{names}}}")},
-                    {"globPattern": "**/*.{tf,tofu,tfbackend}"},
-                ]},
+                "registerOptions": {"watchers": watchers},
             }]}),
         );
     }

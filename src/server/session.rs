@@ -122,9 +122,15 @@ impl Session {
         self.documents.remove(path)
     }
 
-    /// A file changed on disk (or was saved): its module's open documents are linted again.
+    /// A file changed on disk (or was saved): its module's open documents are linted again,
+    /// and every directory's pairings are found again (an init source's text, read each time,
+    /// may be what changed; the repository is walked for init sources again only when the
+    /// file is one).
     pub fn file_changed(&mut self, path: &Path) {
         self.discoveries.clear();
+        for workspace in self.workspaces.values() {
+            workspace.file_changed(path);
+        }
         self.mark_stale(path);
     }
 

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use globset::{Glob, GlobSetBuilder};
 
@@ -33,10 +34,46 @@ pub fn repo_root(dir: &Path, memo: &mut HashMap<PathBuf, Option<PathBuf>>) -> Op
     answer
 }
 
+/// Where the init sources under each root are, kept from one lint to the next (the language
+/// server): a repository is walked for them once, and again only once an init source under it
+/// changes on disk ([`InitSourceCache::forget`]). Their texts are read at every pairing.
+#[derive(Debug, Default)]
+pub struct InitSourceCache(Mutex<HashMap<PathBuf, Arc<[(PathBuf, SourceKind)]>>>);
+
+impl InitSourceCache {
+    /// A file changed, appeared or went away: if it is an init source, the roots above it are
+    /// walked again when next needed.
+    pub fn forget(&self, path: &Path) {
+        if matches!(classify(path), Some(PathClass::InitSource(_))) {
+            let mut roots = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            roots.retain(|root, _| !path.starts_with(root));
+        }
+    }
+
+    fn get(
+        &self,
+        root: &Path,
+        walk: impl FnOnce() -> Vec<(PathBuf, SourceKind)>,
+    ) -> Vec<(PathBuf, SourceKind)> {
+        if let Some(found) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(root) {
+            return found.to_vec();
+        }
+        let found: Arc<[(PathBuf, SourceKind)]> = walk().into();
+        let mut roots = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        roots.insert(root.to_path_buf(), Arc::clone(&found));
+        found.to_vec()
+    }
+}
+
 /// The init sources under `root`, walked as discovery walks (hidden directories other than
-/// `.github` skipped, exclude globs applied relative to `root`); only those directly in it
-/// unless `deep`.
-pub(super) fn scan(walker: &Walker, root: &Path, deep: bool) -> Vec<(PathBuf, SourceKind)> {
+/// `.github` skipped, exclude globs applied relative to `root`), or as `cache` last found
+/// them; only those directly in it unless `deep`.
+pub(super) fn scan(
+    walker: &Walker,
+    root: &Path,
+    deep: bool,
+    cache: Option<&InitSourceCache>,
+) -> Vec<(PathBuf, SourceKind)> {
     if !deep {
         let Ok(entries) = std::fs::read_dir(root) else {
             return Vec::new();
@@ -53,7 +90,10 @@ pub(super) fn scan(walker: &Walker, root: &Path, deep: bool) -> Vec<(PathBuf, So
         found.sort();
         return found;
     }
-    walker.init_sources_under(root)
+    match cache {
+        Some(cache) => cache.get(root, || walker.init_sources_under(root)),
+        None => walker.init_sources_under(root),
+    }
 }
 
 /// One pairing per file matched by the globs of a `tfblint.toml` pairing.

@@ -85,6 +85,16 @@ pub fn source_kind(path: &Path) -> Option<SourceKind> {
     in_workflows.then_some(SourceKind::GithubWorkflow)
 }
 
+/// Globs matching every path [`source_kind`] recognises (an editor watches them, so that an
+/// init source changed on disk is read again).
+pub const SOURCE_GLOBS: &[&str] = &[
+    "**/*.{sh,bash,mk,just}",
+    "**/{Makefile,makefile,GNUmakefile,justfile,Justfile,JUSTFILE,.justfile}",
+    "**/{.gitlab-ci.yml,.gitlab-ci.yaml}",
+    "**/{Taskfile,taskfile,Taskfile.dist,taskfile.dist}.{yml,yaml}",
+    "**/.github/workflows/*.{yml,yaml}",
+];
+
 /// Cheap prefilter: the bytes hold both `init` and `backend-config`.
 pub fn might_contain_init(bytes: &[u8]) -> bool {
     let has = |needle: &[u8]| memchr::memmem::find(bytes, needle).is_some();

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
+pub use super::files::InitSourceCache;
 use super::files::{explicit_pairings, repo_root, scan};
 pub use super::pairs::{ExplicitPair, Item, Pairing, Pairings, Source};
 use super::{
@@ -23,8 +24,15 @@ use crate::input::discover::{display_path, Discovery, InitSourceEntry, Walker};
 use crate::input::read::read_limited;
 
 /// Finds the init commands that pair the discovered modules, and brings in the module of any
-/// discovered partial file that a command passes to a module not named.
-pub fn pair(walker: &Walker, found: &mut Discovery, explicit: &[ExplicitPair], prefilter: bool) {
+/// discovered partial file that a command passes to a module not named. Where the init
+/// sources are is taken from `cache` when it has it.
+pub fn pair(
+    walker: &Walker,
+    found: &mut Discovery,
+    explicit: &[ExplicitPair],
+    prefilter: bool,
+    cache: Option<&InitSourceCache>,
+) {
     // The root of each directory modules were found from (not of each module: one lookup per
     // walked directory or named file's directory, however many modules are under it).
     let mut roots: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
@@ -56,30 +64,12 @@ pub fn pair(walker: &Walker, found: &mut Discovery, explicit: &[ExplicitPair], p
                     .cloned(),
             );
         } else {
-            entries.extend(scan(walker, root, deep));
+            entries.extend(scan(walker, root, deep, cache));
         }
     }
-    let mut out = Pairings::default();
-    for (path, kind) in entries {
-        let root = path
-            .parent()
-            .and_then(|d| repo_root(d, &mut roots))
-            .or_else(|| by_root.keys().find(|r| path.starts_with(r)).cloned());
-        let Some(root) = root else { continue };
-        read_source(&path, kind, &root, walker.cwd, prefilter, &mut out);
-    }
-    for pair in explicit {
-        explicit_pairings(pair, &mut out);
-    }
+    let out = read_pairings(walker, entries, &by_root, &mut roots, explicit, prefilter);
     if out.pairings.is_empty() {
         return;
-    }
-    for p in &mut out.pairings {
-        for item in &mut p.items {
-            if let Item::File { path, display, .. } = item {
-                *display = display_path(walker.cwd, path);
-            }
-        }
     }
     // A named partial whose module was not named: bring the module in.
     let claimed = out.claimed();
@@ -112,6 +102,61 @@ pub fn pair(walker: &Walker, found: &mut Discovery, explicit: &[ExplicitPair], p
         }
     }
     found.init = out;
+}
+
+/// The pairings of the init commands that can pair modules under `dirs` (directories to walk,
+/// canonical), found before those are walked, so that each module is linted with its pairings
+/// as the walk finds it: the init sources under each directory's repository root (or under
+/// the directory, outside any repository), as [`pair`] finds them for the modules of a walk.
+pub fn pair_walked(
+    walker: &Walker,
+    dirs: &[PathBuf],
+    explicit: &[ExplicitPair],
+    prefilter: bool,
+) -> Pairings {
+    let mut roots: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
+    let mut by_root: BTreeMap<PathBuf, bool> = BTreeMap::new();
+    for dir in dirs {
+        let root = repo_root(dir, &mut roots).unwrap_or_else(|| dir.clone());
+        by_root.insert(root, true);
+    }
+    let mut entries: BTreeMap<PathBuf, SourceKind> = BTreeMap::new();
+    for root in by_root.keys() {
+        entries.extend(scan(walker, root, true, None));
+    }
+    read_pairings(walker, entries, &by_root, &mut roots, explicit, prefilter)
+}
+
+/// Reads the init sources `entries` and the `tfblint.toml` pairings into [`Pairings`]. A
+/// source is resolved from its repository root, or from the root of `by_root` it is under.
+fn read_pairings(
+    walker: &Walker,
+    entries: BTreeMap<PathBuf, SourceKind>,
+    by_root: &BTreeMap<PathBuf, bool>,
+    roots: &mut HashMap<PathBuf, Option<PathBuf>>,
+    explicit: &[ExplicitPair],
+    prefilter: bool,
+) -> Pairings {
+    let mut out = Pairings::default();
+    for (path, kind) in entries {
+        let root = path
+            .parent()
+            .and_then(|d| repo_root(d, roots))
+            .or_else(|| by_root.keys().find(|r| path.starts_with(r)).cloned());
+        let Some(root) = root else { continue };
+        read_source(&path, kind, &root, walker.cwd, prefilter, &mut out);
+    }
+    for pair in explicit {
+        explicit_pairings(pair, &mut out);
+    }
+    for p in &mut out.pairings {
+        for item in &mut p.items {
+            if let Item::File { path, display, .. } = item {
+                *display = display_path(walker.cwd, path);
+            }
+        }
+    }
+    out
 }
 
 /// Reads one init source (only when its bytes hold `init` and `backend-config`) and records
