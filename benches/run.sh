@@ -75,8 +75,10 @@ for n in "${sizes[@]}"; do
     "$gen" --out "$tmp/corpus-$n" --files "$n" --seed "$seed"
     log "reshaping them into a monorepo of $n files"
     python3 benches/monorepo.py "$tmp/corpus-$n" "$tmp/monorepo-$n" "$n" "$seed"
+    log "making a git repository of them whose CI passes -backend-config"
+    python3 benches/ci_repo.py "$tmp/corpus-$n" "$tmp/ci-repo-$n"
 done
-cases=(corpus monorepo)
+cases=(corpus monorepo ci-repo)
 
 # hyperfine -N splits the command line itself, so quote words for it.
 q() { printf '%q' "$1"; }
@@ -151,7 +153,7 @@ python3 - "$tmp" "$sample_lines" "$stdin_note" "${sizes[@]}" >"$table" <<'PY'
 import json, os, re, sys
 
 tmp, sample_lines, stdin_note, sizes = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
-cases = ["corpus", "monorepo"]
+cases = ["corpus", "monorepo", "ci-repo"]
 
 def results(name):
     with open(os.path.join(tmp, name)) as f:

@@ -11,6 +11,9 @@
 //! notification to the read of the `publishDiagnostics` for that version. Then 10,000 more
 //! edits, with the server's resident memory read from `/proc` before and after. Then a burst:
 //! 1,000 edits written at once, and how many lints it took.
+//!
+//! `TFBLINT_BENCH_REPO=DIR cargo bench --bench server` instead times opening files of a big
+//! repository whose CI passes settings at init (see `open_in_repo`).
 
 #[path = "../tests/common/lsp.rs"]
 mod lsp;
@@ -95,7 +98,64 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[at]
 }
 
+/// With `TFBLINT_BENCH_REPO=DIR` (a repository, such as `benches/ci_repo.py` makes): the
+/// server started at its root, the time from `didOpen` of a file to its first diagnostics,
+/// for the first file opened (the repository is listed for init sources) and for a file of
+/// another module (where they are is known), then after a save of the second.
+fn open_in_repo(repo: &Path) {
+    let workflow = std::fs::read_to_string(repo.join(".github/workflows/plan.yml")).unwrap();
+    let modules: Vec<&str> = workflow
+        .lines()
+        .filter_map(|l| l.split("-chdir=").nth(1)?.split(' ').next())
+        .collect();
+    assert!(modules.len() >= 2, "the workflow pairs modules");
+    let file = |m: &str| {
+        let dir = repo.join(m);
+        let mut tf: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "tf"))
+            .collect();
+        tf.sort();
+        tf[0].clone()
+    };
+    let (mut lsp, _) = Lsp::initialized(repo, json!({}), Value::Null);
+    let mut opened = Vec::new();
+    for m in [modules[0], modules[modules.len() / 2]] {
+        let path = file(m);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let started = Instant::now();
+        let uri = lsp.open(&path, &text);
+        lsp.diagnostics(&uri);
+        opened.push((uri, started.elapsed().as_secs_f64() * 1000.0));
+    }
+    let uri = opened[1].0.clone();
+    let started = Instant::now();
+    lsp.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": uri}}),
+    );
+    lsp.diagnostics(&uri);
+    let saved = started.elapsed().as_secs_f64() * 1000.0;
+    assert!(lsp.shutdown().success());
+    println!("| measure ({}) | value |", repo.display());
+    println!("| --- | --- |");
+    println!(
+        "| didOpen → publishDiagnostics, first file of the repository | {:.1} ms |",
+        opened[0].1
+    );
+    println!(
+        "| didOpen → publishDiagnostics, a file of another module | {:.1} ms |",
+        opened[1].1
+    );
+    println!("| didSave → publishDiagnostics | {saved:.1} ms |");
+}
+
 fn main() {
+    if let Some(repo) = std::env::var_os("TFBLINT_BENCH_REPO") {
+        open_in_repo(Path::new(&repo));
+        return;
+    }
     // `cargo bench` passes `--bench`; nothing else is understood.
     let edits: usize = std::env::var("TFBLINT_BENCH_EDITS")
         .ok()

@@ -38,7 +38,10 @@ pub fn repo_root(dir: &Path, memo: &mut HashMap<PathBuf, Option<PathBuf>>) -> Op
 /// server): a repository is walked for them once, and again only once an init source under it
 /// changes on disk ([`InitSourceCache::forget`]). Their texts are read at every pairing.
 #[derive(Debug, Default)]
-pub struct InitSourceCache(Mutex<HashMap<PathBuf, Arc<[(PathBuf, SourceKind)]>>>);
+pub struct InitSourceCache(Mutex<HashMap<PathBuf, Found>>);
+
+/// The init sources under one root.
+type Found = Arc<[(PathBuf, SourceKind)]>;
 
 impl InitSourceCache {
     /// A file changed, appeared or went away: if it is an init source, the roots above it are
@@ -58,7 +61,7 @@ impl InitSourceCache {
         if let Some(found) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(root) {
             return found.to_vec();
         }
-        let found: Arc<[(PathBuf, SourceKind)]> = walk().into();
+        let found: Found = walk().into();
         let mut roots = self.0.lock().unwrap_or_else(|e| e.into_inner());
         roots.insert(root.to_path_buf(), Arc::clone(&found));
         found.to_vec()
