@@ -1030,3 +1030,72 @@ fn server_help_names_the_log_option() {
         "tfblint: error: --log-file /nonexistent/dir/x.log: no such file or directory\n"
     );
 }
+
+/// What a workflow passes at `terraform init` counts for an open file, and a workflow changed on
+/// disk is read again: the server is told (it watches init sources) and lints with the new text.
+/// One that goes away is forgotten, and one that appears is found.
+#[test]
+fn a_workflow_changed_on_disk_is_read_again() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let module = dir.path().join("infra");
+    std::fs::create_dir_all(&module).unwrap();
+    std::fs::create_dir_all(dir.path().join(".github/workflows")).unwrap();
+    let workflow = |settings: &str| {
+        format!(
+            "on: push\njobs:\n  plan:\n    runs-on: ubuntu-latest\n    steps:\n      \
+             - run: terraform -chdir=infra init {settings}\n"
+        )
+    };
+    let plan = write(
+        &dir.path().join(".github/workflows"),
+        "plan.yml",
+        &workflow("-backend-config=\"region=us-east-1\""),
+    );
+    let path = write(&module, "main.tf", &backend_without(&["region"]));
+    let capabilities =
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    let (mut lsp, _) = Lsp::initialized(dir.path(), capabilities, Value::Null);
+    let uri = lsp.open(&path, &backend_without(&["region"]));
+    assert_eq!(
+        codes(&lsp.diagnostics(&uri)["diagnostics"]),
+        Vec::<String>::new()
+    );
+
+    let changed = |lsp: &mut Lsp, kind: u32| {
+        lsp.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": lsp::uri(&plan), "type": kind}]}),
+        );
+    };
+    std::fs::write(&plan, workflow("-backend-config=\"key=other\"")).unwrap();
+    changed(&mut lsp, 2);
+    assert_eq!(codes(&lsp.diagnostics(&uri)["diagnostics"]), ["TFB303"]);
+
+    std::fs::write(&plan, workflow("-backend-config=\"region=us-east-1\"")).unwrap();
+    changed(&mut lsp, 2);
+    assert_eq!(
+        codes(&lsp.diagnostics(&uri)["diagnostics"]),
+        Vec::<String>::new()
+    );
+
+    std::fs::remove_file(&plan).unwrap();
+    changed(&mut lsp, 3);
+    assert_eq!(codes(&lsp.diagnostics(&uri)["diagnostics"]), ["TFB303"]);
+
+    // A new workflow: the repository is listed for init sources again.
+    let deploy = write(
+        &dir.path().join(".github/workflows"),
+        "deploy.yml",
+        &workflow("-backend-config=\"region=us-east-1\""),
+    );
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": lsp::uri(&deploy), "type": 1}]}),
+    );
+    assert_eq!(
+        codes(&lsp.diagnostics(&uri)["diagnostics"]),
+        Vec::<String>::new()
+    );
+    assert!(lsp.shutdown().success());
+}

@@ -122,16 +122,21 @@ impl Session {
         self.documents.remove(path)
     }
 
-    /// A file changed on disk (or was saved): its module's open documents are linted again,
-    /// and every directory's pairings are found again (an init source's text, read each time,
-    /// may be what changed; the repository is walked for init sources again only when the
-    /// file is one).
+    /// A file changed on disk (or was saved): its module's open documents are linted again (every
+    /// open document, for an init source or a partial file), and every directory's pairings are
+    /// found again (an init source's text, read each time, may be what changed; the repository
+    /// is listed for init sources again only when the file is one).
     pub fn file_changed(&mut self, path: &Path) {
         self.discoveries.clear();
         for workspace in self.workspaces.values() {
             workspace.file_changed(path);
         }
         self.mark_stale(path);
+        // An init source or a partial file can pair modules anywhere in its repository.
+        if !FileKind::from_path(path).is_some_and(FileKind::is_config) {
+            let dirs: Vec<PathBuf> = self.documents.keys().filter_map(|p| dir_of(p)).collect();
+            self.stale.extend(dirs);
+        }
     }
 
     /// The configuration may have changed: every configuration is resolved again and every
