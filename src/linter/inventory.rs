@@ -1,7 +1,7 @@
 //! `tfblint backends`: one row per s3 configuration, saying where its state lives.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::input::discover::ModuleFiles;
 use crate::linter::pipeline::{load_module, Buffer, Options, WORKER_STACK_BYTES};
@@ -138,12 +138,7 @@ fn each_configuration<T: Send>(
 }
 
 fn row(config: &S3Config) -> BackendRow {
-    let (home, _) = config.anchor();
-    let module = Path::new(&home.display)
-        .parent()
-        .map(|p| p.to_string_lossy().into_owned())
-        .filter(|p| !p.is_empty())
-        .unwrap_or_else(|| ".".into());
+    let module = config.module_display();
     let text = |name: &str| {
         config
             .get(name)

@@ -120,12 +120,7 @@ impl<'a> S3Config<'a> {
             end: key_arg.file.position(span.end),
             span,
         };
-        let (home, _) = self.anchor();
-        let module_display = Path::new(&home.display)
-            .parent()
-            .map(|p| p.to_string_lossy().into_owned())
-            .filter(|p| !p.is_empty())
-            .unwrap_or_else(|| ".".into());
+        let module_display = self.module_display();
         let via = self.init_origin().or_else(|| {
             (self.block.is_some())
                 .then_some(self.partial)
@@ -141,6 +136,17 @@ impl<'a> S3Config<'a> {
             place,
             via,
         })
+    }
+
+    /// The module's directory as diagnostics name files: the directory of the file holding the
+    /// block (or the lone partial file), `.` for the working directory.
+    pub fn module_display(&self) -> String {
+        let (home, _) = self.anchor();
+        Path::new(&home.display)
+            .parent()
+            .map(|p| p.to_string_lossy().into_owned())
+            .filter(|p| !p.is_empty())
+            .unwrap_or_else(|| ".".into())
     }
 
     /// The store as a state object names it, when known from literal values: AWS's buckets
