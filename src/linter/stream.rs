@@ -11,13 +11,13 @@
 //! walked (a partial file from another directory is read then), and a partial file passed to
 //! other modules is left out of its own directory's, as when modules are collected first.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 
-use crate::diagnostic::{Diagnostic, Report};
+use crate::diagnostic::Report;
 use crate::input::discover::{display_path, Discovery, Walker};
 use crate::input::init::pairing::Pairings;
 use crate::input::source::{too_large_message, ParseMode, SourceFile};
@@ -139,16 +139,8 @@ pub fn run(
     // In the order of their keys, as when modules are collected: a file two modules show
     // (an init source) is shown as the last of them masks it, whatever thread finished first.
     outcomes.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut unseen = 0;
-    let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    let mut sources = BTreeMap::new();
-    for (_, outcome) in outcomes {
-        unseen += outcome.unseen_backends;
-        diagnostics.extend(outcome.diagnostics);
-        sources.extend(outcome.sources);
-    }
-    let mut report = Report::new(diagnostics, sources, files, seen.len());
-    report.summary.unseen_backends = unseen;
+    let outcomes = outcomes.into_iter().map(|(_, o)| o);
+    let report = super::pipeline::report(outcomes, files, seen.len(), &[], options);
     (report, errors)
 }
 
