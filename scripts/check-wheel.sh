@@ -13,13 +13,17 @@ cd "$(dirname "$0")/.."
 out="${1:-target/wheels}"
 python="${PYTHON:-python3}"
 
+maturin=maturin
 if ! command -v maturin >/dev/null 2>&1; then
-  "$python" -m pip install --quiet --disable-pip-version-check 'maturin>=1.9,<2.0'
+  # In a virtual environment of its own: a system Python may refuse `pip install` (PEP 668).
+  "$python" -m venv target/maturin-venv
+  target/maturin-venv/bin/python -m pip install --quiet --disable-pip-version-check 'maturin>=1.9,<2.0'
+  maturin=target/maturin-venv/bin/maturin
 fi
 
 mkdir -p "$out"
 rm -f "$out"/tfblint-*.whl
-maturin build --release --locked --out "$out"
+"$maturin" build --release --locked --out "$out"
 wheels=("$out"/tfblint-*.whl)
 if [ "${#wheels[@]}" -ne 1 ] || [ ! -f "${wheels[0]}" ]; then
   echo "check-wheel: expected one wheel in $out, found: ${wheels[*]}" >&2
