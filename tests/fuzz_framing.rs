@@ -13,10 +13,9 @@ mod framing;
 mod mutate;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::PathBuf;
 
 use framing::{check, read_all, seeds, LARGE_MAX};
-use mutate::{mutate, Rng, Vocabulary};
+use mutate::{fail, mutate, settings, Vocabulary};
 
 const VOCABULARY: Vocabulary = Vocabulary {
     interesting: b"\r\n:{}[]\",\\0123456789\x00\xff -",
@@ -53,20 +52,7 @@ const VOCABULARY: Vocabulary = Vocabulary {
 
 fn run_check(name: &str, data: &[u8]) {
     if let Err(panic) = catch_unwind(AssertUnwindSafe(|| check(data))) {
-        let saved =
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/fuzz-framing-failure.bin");
-        let _ = std::fs::create_dir_all(saved.parent().unwrap());
-        let _ = std::fs::write(&saved, data);
-        let message = panic
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_default();
-        panic!(
-            "{name}: {message}\ninput saved to {}: {:?}",
-            saved.display(),
-            String::from_utf8_lossy(data)
-        );
+        fail(name, data, panic, "fuzz-framing-failure.bin");
     }
 }
 
@@ -111,15 +97,7 @@ fn every_hostile_input_passes_the_framing_checks() {
 #[test]
 fn mutated_inputs_pass_the_framing_checks() {
     let seeds = seeds();
-    let iterations: usize = std::env::var("TFBLINT_FUZZ_ITERATIONS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(3000);
-    let first: u64 = std::env::var("TFBLINT_FUZZ_SEED")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0x5e_12_0a);
-    let mut rng = Rng(first | 1);
+    let (iterations, mut rng) = settings(3000, 0x5e_12_0a);
     let mut frames = 0;
     for i in 0..iterations {
         let (name, seed) = &seeds[rng.below(seeds.len())];

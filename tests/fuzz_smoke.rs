@@ -17,7 +17,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 use fuzz_check::{check, INIT_KINDS, INIT_SEPARATOR, SEPARATOR};
-use mutate::{mutate, Rng, Vocabulary};
+use mutate::{fail, mutate, settings, Vocabulary};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -115,19 +115,7 @@ fn run_check(name: &str, data: &[u8]) {
         .join()
         .unwrap();
     if let Err(panic) = outcome {
-        let saved = repo().join("target/fuzz-smoke-failure.bin");
-        let _ = std::fs::create_dir_all(saved.parent().unwrap());
-        let _ = std::fs::write(&saved, data);
-        let message = panic
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_default();
-        panic!(
-            "{name}: {message}\ninput saved to {}: {:?}",
-            saved.display(),
-            String::from_utf8_lossy(data)
-        );
+        fail(name, data, panic, "fuzz-smoke-failure.bin");
     }
 }
 
@@ -205,15 +193,7 @@ fn every_fixture_and_regression_input_passes_the_fuzz_checks() {
 #[test]
 fn mutated_fixtures_pass_the_fuzz_checks() {
     let seeds = seeds();
-    let iterations: usize = std::env::var("TFBLINT_FUZZ_ITERATIONS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(800);
-    let first: u64 = std::env::var("TFBLINT_FUZZ_SEED")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0x7f6b_1e57);
-    let mut rng = Rng(first | 1);
+    let (iterations, mut rng) = settings(800, 0x7f6b_1e57);
     for i in 0..iterations {
         let (name, seed) = &seeds[rng.below(seeds.len())];
         let mut input = seed.clone();

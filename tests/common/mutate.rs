@@ -81,3 +81,35 @@ pub fn mutate<T>(
         }
     }
 }
+
+/// How many mutated inputs to run (`TFBLINT_FUZZ_ITERATIONS`, else `iterations`) and the
+/// generator, from `TFBLINT_FUZZ_SEED` (else `seed`).
+pub fn settings(iterations: usize, seed: u64) -> (usize, Rng) {
+    let var = |name: &str| std::env::var(name).ok();
+    let iterations = var("TFBLINT_FUZZ_ITERATIONS")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(iterations);
+    let seed: u64 = var("TFBLINT_FUZZ_SEED")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(seed);
+    (iterations, Rng(seed | 1))
+}
+
+/// Fails the test for a panic on `data`, saved as `target/<saved>` first.
+pub fn fail(name: &str, data: &[u8], panic: Box<dyn std::any::Any + Send>, saved: &str) -> ! {
+    let saved = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join(saved);
+    let _ = std::fs::create_dir_all(saved.parent().unwrap());
+    let _ = std::fs::write(&saved, data);
+    let message = panic
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default();
+    panic!(
+        "{name}: {message}\ninput saved to {}: {:?}",
+        saved.display(),
+        String::from_utf8_lossy(data)
+    );
+}
