@@ -7,18 +7,14 @@
 mod common;
 
 use std::path::Path;
-use std::process::Command;
 
-use common::{codes, repo, run};
+use common::{codes, git, repo, run};
 
-fn git(root: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .args(args)
-        .current_dir(root)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .status()
-        .expect("git is installed");
-    assert!(status.success(), "git {args:?}");
+/// A new, empty git repository.
+fn repository() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    git(dir.path(), &["init", "-q"]);
+    dir
 }
 
 fn write(root: &Path, rel: &str, bytes: &[u8]) {
@@ -78,9 +74,8 @@ fn all_four(dir: &str) -> Vec<String> {
 
 #[test]
 fn tracked_and_untracked_unignored_artifacts_are_reported() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = repository();
     let root = dir.path();
-    git(root, &["init", "-q"]);
     artifacts(root, "tracked");
     artifacts(root, "untracked");
     git(root, &["add", "tracked"]);
@@ -110,9 +105,8 @@ fn tracked_and_untracked_unignored_artifacts_are_reported() {
 
 #[test]
 fn ignored_artifacts_are_never_reported_but_tracked_ignored_ones_are() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = repository();
     let root = dir.path();
-    git(root, &["init", "-q"]);
     artifacts(root, "kept");
     artifacts(root, "ignored");
     // Committed before the `.gitignore` that now matches it: git keeps committing it.
@@ -151,9 +145,8 @@ fn outside_a_repository_nothing_is_reported() {
 
 #[test]
 fn the_configuration_selects_and_places_it_like_any_rule() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = repository();
     let root = dir.path();
-    git(root, &["init", "-q"]);
     artifacts(root, "live");
     artifacts(root, "scratch");
     assert_eq!(
@@ -186,9 +179,8 @@ fn the_configuration_selects_and_places_it_like_any_rule() {
 
 #[test]
 fn candidates_that_are_not_terraform_outputs_are_silent_and_never_crash() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = repository();
     let root = dir.path();
-    git(root, &["init", "-q"]);
     let junk: Vec<u8> = (0..=255u8).cycle().take(200_000).collect();
     for name in [
         "terraform.tfstate",
@@ -223,13 +215,36 @@ fn candidates_that_are_not_terraform_outputs_are_silent_and_never_crash() {
 fn a_symlink_is_not_followed() {
     let outside = tempfile::tempdir().unwrap();
     copy(STATE, outside.path(), "real.tfstate");
-    let dir = tempfile::tempdir().unwrap();
+    let dir = repository();
     let root = dir.path();
-    git(root, &["init", "-q"]);
     std::os::unix::fs::symlink(
         outside.path().join("real.tfstate"),
         root.join("terraform.tfstate"),
     )
     .unwrap();
     assert_eq!(reported(root, &["."]), (Vec::new(), 0));
+}
+
+/// A repository whose CI passes settings at `terraform init` is linted with its pairings (the
+/// stream gives way to the collected lint): its outputs are reported once all the same.
+#[test]
+fn reported_once_whichever_way_the_directory_is_linted() {
+    let dir = repository();
+    let root = dir.path();
+    artifacts(root, "infra");
+    write(
+        root,
+        ".github/workflows/plan.yml",
+        b"on: push\njobs:\n  plan:\n    runs-on: ubuntu-latest\n    steps:\n      - run: terraform init -backend-config=prod.s3.tfbackend\n        working-directory: infra\n",
+    );
+    write(
+        root,
+        "infra/main.tf",
+        b"terraform {\n  backend \"s3\" {}\n}\n",
+    );
+    let (files, _) = reported(root, &["."]);
+    assert_eq!(files, all_four("infra/"));
+    // The same directory named twice, or with a directory inside it: each file once.
+    let (files, _) = reported(root, &[".", "infra", "./infra"]);
+    assert_eq!(files, all_four("infra/"));
 }
