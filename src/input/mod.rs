@@ -22,6 +22,7 @@ pub mod classify;
 pub mod discover;
 pub mod git;
 pub mod init;
+pub mod kind;
 pub mod read;
 pub mod scope;
 pub mod source;

@@ -15,6 +15,7 @@
 //! [`crate::rules`]. Never the renderers or a front end.
 
 pub mod artifacts;
+pub mod buffer;
 pub mod config;
 pub mod fixer;
 pub mod init_load;
