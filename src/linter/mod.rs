@@ -8,6 +8,7 @@
 //! - [`init_load`]: what init commands pass to a module, read for the model;
 //! - [`artifacts`]: TFB404, Terraform's outputs that git would commit in walked directories;
 //! - [`stream`]: the lint of walked directories while they are walked, module by module;
+//! - [`shared`]: TFB701 across a run: a small key per configuration, checked at the end;
 //! - [`suppress`]: `# tfblint-ignore` comments;
 //! - [`fixer`]: the fix engine (lint, apply, re-lint, check) and atomic writes.
 //!
@@ -21,6 +22,7 @@ pub mod fixer;
 pub mod init_load;
 pub mod inventory;
 pub mod pipeline;
+pub mod shared;
 pub mod stream;
 pub mod suppress;
 pub mod workspace;
