@@ -225,6 +225,18 @@ pub fn run(
     overrides: &[Buffer],
     options: &Options,
 ) -> Report {
+    let units: Vec<&ModuleFiles> = modules.values().collect();
+    run_units(&units, modules.len(), overrides, options)
+}
+
+/// Lints `units` (modules, then the units of init commands that pair no module, which count
+/// as no module: `modules` is the number of modules among them) as [`run`] does.
+pub fn run_units(
+    units: &[&ModuleFiles],
+    modules: usize,
+    overrides: &[Buffer],
+    options: &Options,
+) -> Report {
     let lint_one = |files: &ModuleFiles| {
         let module = load_module(files, overrides, options.parse_mode);
         lint_module(&module, options)
@@ -232,17 +244,17 @@ pub fn run(
     // Parsing and dropping deeply nested input needs more stack than a default thread has:
     // every module is linted on a thread with WORKER_STACK_BYTES of stack. One module (an
     // editor's save, a pre-commit run on one directory) gets one scoped thread, not a pool.
-    let outcomes: Vec<ModuleOutcome> = if modules.len() <= 1 {
+    let outcomes: Vec<ModuleOutcome> = if units.len() <= 1 {
         std::thread::scope(|scope| {
             std::thread::Builder::new()
                 .stack_size(WORKER_STACK_BYTES)
-                .spawn_scoped(scope, || modules.values().map(lint_one).collect())
+                .spawn_scoped(scope, || units.iter().map(|f| lint_one(f)).collect())
                 .map(|handle| {
                     handle
                         .join()
                         .unwrap_or_else(|e| std::panic::resume_unwind(e))
                 })
-                .unwrap_or_else(|_| modules.values().map(lint_one).collect())
+                .unwrap_or_else(|_| units.iter().map(|f| lint_one(f)).collect())
         })
     } else {
         let pool = rayon::ThreadPoolBuilder::new()
@@ -250,9 +262,9 @@ pub fn run(
             .thread_name(|i| format!("tfblint-{i}"))
             .build();
         match pool {
-            Ok(pool) => pool.install(|| modules.par_iter().map(|(_, f)| lint_one(f)).collect()),
+            Ok(pool) => pool.install(|| units.par_iter().map(|f| lint_one(f)).collect()),
             // No threads to be had: lint on this one.
-            Err(_) => modules.values().map(lint_one).collect(),
+            Err(_) => units.iter().map(|f| lint_one(f)).collect(),
         }
     };
     let files = outcomes.iter().map(|o| o.files).sum();
@@ -262,7 +274,7 @@ pub fn run(
         diagnostics.extend(outcome.diagnostics);
         sources.extend(outcome.sources);
     }
-    Report::new(diagnostics, sources, files, modules.len())
+    Report::new(diagnostics, sources, files, modules)
 }
 
 /// Drops the findings that suppression comments silence, and returns the findings about the

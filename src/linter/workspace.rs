@@ -70,8 +70,14 @@ impl Workspace {
 
     /// Lints what [`Workspace::discover`] found, reading `buffers` in place of their files.
     pub fn lint(&self, discovery: &Discovery, buffers: &[Buffer]) -> Report {
-        pipeline::run(
-            &discovery.modules,
+        let units: Vec<_> = discovery
+            .modules
+            .values()
+            .chain(discovery.loose.values())
+            .collect();
+        pipeline::run_units(
+            &units,
+            discovery.modules.len(),
             &self.absolute_buffers(buffers),
             &self.options,
         )
