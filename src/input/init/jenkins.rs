@@ -159,6 +159,40 @@ fn script(text: &str, toks: &[Tok], k: usize) -> Option<usize> {
     None
 }
 
+/// A `dir(…) {` whose arguments start at token `k`: the directory of the block (relative to
+/// `here`; unknown unless the argument is one string literal without `$`) and the token after
+/// its `{`.
+fn dir_block(toks: &[Tok], k: usize, here: &Dir) -> Option<(Dir, usize)> {
+    if !matches!(toks.get(k), Some(Tok::Punct(b'('))) {
+        return None;
+    }
+    let mut nesting = 0usize;
+    let mut close = None;
+    for (j, t) in toks.iter().enumerate().skip(k) {
+        match t {
+            Tok::Punct(b'(') => nesting += 1,
+            Tok::Punct(b')') => {
+                nesting -= 1;
+                if nesting == 0 {
+                    close = Some(j);
+                    break;
+                }
+            }
+            Tok::Punct(b'{' | b'}') => return None,
+            _ => {}
+        }
+    }
+    let close = close?;
+    if !matches!(toks.get(close + 1), Some(Tok::Punct(b'{'))) {
+        return None;
+    }
+    let dir = match &toks[k + 1..close] {
+        [Tok::Str(path)] if !path.text.contains('$') => here.cd(&path.text),
+        _ => Dir::Dynamic,
+    };
+    Some((dir, close + 2))
+}
+
 /// Every `sh` step of a Jenkinsfile.
 pub(crate) fn extract(text: &str) -> Vec<InitCommand> {
     let toks = tokens(text);
@@ -178,19 +212,12 @@ pub(crate) fn extract(text: &str) -> Vec<InitCommand> {
                 }
             }
             Tok::Ident(r) if &text[r.clone()] == "dir" => {
-                if let [Tok::Punct(b'('), Tok::Str(path), Tok::Punct(b')'), Tok::Punct(b'{'), ..] =
-                    &toks[k + 1..]
+                if let Some((dir, next)) =
+                    dir_block(&toks, k + 1, dirs.last().map_or(&root, |(_, d)| d))
                 {
-                    let here = dirs.last().map_or(&root, |(_, d)| d);
-                    let dynamic = path.text.contains('$');
-                    let dir = if dynamic {
-                        Dir::Dynamic
-                    } else {
-                        here.cd(&path.text)
-                    };
                     depth += 1;
                     dirs.push((depth, dir));
-                    k += 5;
+                    k = next;
                     continue;
                 }
             }
