@@ -102,14 +102,17 @@ fn string(text: &str, start: usize) -> (Chunk, usize) {
 fn escape(text: &str, at: usize, out: &mut ChunkBuilder) -> usize {
     let next = text[at + 1..].chars().next().unwrap_or('\\');
     let after = at + 1 + next.len_utf8();
+    // The character stands for the escape's last byte (so a span ending on it ends after the
+    // escape), or for the backslash when the escaped character is not ASCII.
+    let last = if next.is_ascii() { at + 1 } else { at };
     match next {
         '\n' => {}
         '\r' if text[after..].starts_with('\n') => return after + 1,
-        'n' => out.push_char('\n', at),
-        't' => out.push_char('\t', at),
-        'r' => out.push_char('\r', at),
+        'n' => out.push_char('\n', last),
+        't' => out.push_char('\t', last),
+        'r' => out.push_char('\r', last),
         // `\\`, `\'`, `\"`, `\$` and any other: the character itself.
-        c => out.push_char(c, at),
+        c => out.push_char(c, last),
     }
     after
 }
