@@ -19,6 +19,7 @@ mod gitlab;
 mod jenkins;
 mod lexer;
 pub mod pairing;
+mod pairs;
 mod pipelines;
 mod scripts;
 pub mod secrets;
