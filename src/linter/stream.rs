@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::diagnostic::Report;
 use crate::input::discover::{display_path, Discovery, Walker};
-use crate::input::init::pairing::Pairings;
+use crate::input::init::pairing::{self, Pairings};
 use crate::input::source::{too_large_message, ParseMode, SourceFile};
 use crate::input::walk::{self, BatchSink, Content, DirBatch, Find, ReadMode};
 use crate::model::context::Module;
@@ -131,15 +131,19 @@ pub fn run(
         outcomes.extend(relinted);
         extra_files.extend(extra);
     }
+    // The commands of walked sources that pair no module of the run: linted on their own,
+    // once the walk has told which modules there are, after the modules (as collected).
+    let loose = lint_loose(walker, pairings, &seen, options);
     errors.sort();
     // The module's own files, and the partial files init commands bring in from elsewhere
     // (counted with each module they are passed to, as when modules are collected).
-    let files =
-        seen.values().map(|(_, count)| count).sum::<usize>() + extra_files.values().sum::<usize>();
+    let files = seen.values().map(|(_, count)| count).sum::<usize>()
+        + extra_files.values().sum::<usize>()
+        + loose.iter().map(|o| o.files).sum::<usize>();
     // In the order of their keys, as when modules are collected: a file two modules show
     // (an init source) is shown as the last of them masks it, whatever thread finished first.
     outcomes.sort_by(|a, b| a.0.cmp(&b.0));
-    let outcomes = outcomes.into_iter().map(|(_, o)| o);
+    let outcomes = outcomes.into_iter().map(|(_, o)| o).chain(loose);
     let report = super::pipeline::report(outcomes, files, seen.len(), &[], options);
     (report, errors)
 }
@@ -171,8 +175,7 @@ fn relint(
     for (key, module) in &found.modules {
         seen.insert(key.clone(), (0, module.files.len()));
     }
-    // On a thread with the stack deeply nested input needs, as every lint.
-    let lint_all = || {
+    on_worker_stack(|| {
         let mut keyed = Vec::new();
         let mut extra = Vec::new();
         for (key, files) in &found.modules {
@@ -184,13 +187,40 @@ fn relint(
             }
         }
         (keyed, extra)
-    };
+    })
+}
+
+/// The outcomes of the units of init commands that pair no module of the run (`seen`), in
+/// the order of their keys ([`crate::input::init::pairing::loose_units`]).
+fn lint_loose(
+    walker: &Walker<'_>,
+    pairings: &Pairings,
+    seen: &HashMap<PathBuf, (usize, usize)>,
+    options: &Options,
+) -> Vec<ModuleOutcome> {
+    if !pairings.sources.iter().any(|s| s.linted) {
+        return Vec::new();
+    }
+    let mut loosened = pairings.clone();
+    pairing::loosen(&mut loosened, |m| seen.contains_key(m));
+    let units = pairing::loose_units(walker, &Arc::new(loosened));
+    on_worker_stack(|| {
+        units
+            .values()
+            .map(|files| lint_module(&load_module(files, &[], options.parse_mode), options))
+            .collect()
+    })
+}
+
+/// Runs `work` on a thread with the stack deeply nested input needs, as every lint (on this
+/// one when no thread can be started).
+fn on_worker_stack<T: Send>(work: impl Fn() -> T + Send + Sync) -> T {
     std::thread::scope(|scope| {
         std::thread::Builder::new()
             .stack_size(WORKER_STACK_BYTES)
-            .spawn_scoped(scope, lint_all)
+            .spawn_scoped(scope, &work)
             .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .unwrap_or_else(|_| lint_all())
+            .unwrap_or_else(|_| work())
     })
 }
 

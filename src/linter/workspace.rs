@@ -92,15 +92,21 @@ impl Workspace {
 
     /// [`Workspace::lint`], with `partners`: configurations of other modules (read from disk by
     /// [`Workspace::state_keys`]) that TFB701 names when they write the same state as a linted
-    /// one, without reporting on them.
+    /// one, without reporting on them. The init commands that pair no module are linted too.
     pub fn lint_with_partners(
         &self,
         discovery: &Discovery,
         buffers: &[Buffer],
         partners: &[StateKey],
     ) -> Report {
-        pipeline::run_with(
-            &discovery.modules,
+        let units: Vec<_> = discovery
+            .modules
+            .values()
+            .chain(discovery.loose.values())
+            .collect();
+        pipeline::run_units(
+            &units,
+            discovery.modules.len(),
             &self.absolute_buffers(buffers),
             &self.options,
             partners,
@@ -126,7 +132,27 @@ impl Workspace {
     /// is found first (init sources are few, and named by path), and each module is linted
     /// with it as the walk finds the module. Named files and buffers are collected first and
     /// paired with what init commands pass them ([`Workspace::discover`]).
+    ///
+    /// Each directory named is also checked for Terraform's own outputs that git would commit
+    /// there (TFB404, [`super::artifacts`]).
     pub fn lint_paths(&self, paths: &[PathBuf], buffers: &[Buffer]) -> Linted {
+        let mut linted = self.lint_modules(paths, buffers);
+        linted.report.add(self.artifacts(paths));
+        linted
+    }
+
+    /// The findings of TFB404 in the directories of `paths`: Terraform's own outputs that
+    /// git would commit there ([`super::artifacts`]).
+    pub fn artifacts(&self, paths: &[PathBuf]) -> Vec<crate::diagnostic::Diagnostic> {
+        let dirs: Vec<PathBuf> = paths
+            .iter()
+            .filter(|p| !self.walker().is_excluded_by_name(p))
+            .cloned()
+            .collect();
+        super::artifacts::lint(&dirs, &self.exclude, &self.options)
+    }
+
+    fn lint_modules(&self, paths: &[PathBuf], buffers: &[Buffer]) -> Linted {
         if !buffers.is_empty() || !self.all_directories(paths) {
             return self.lint_collected(paths, buffers);
         }

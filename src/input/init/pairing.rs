@@ -20,7 +20,7 @@ use super::{
     WorkingDir,
 };
 use crate::input::discover::canonical_file_key;
-use crate::input::discover::{display_path, Discovery, InitSourceEntry, Walker};
+use crate::input::discover::{display_path, Discovery, InitSourceEntry, ModuleFiles, Walker};
 use crate::input::read::read_limited;
 
 /// Finds the init commands that pair the discovered modules, and brings in the module of any
@@ -55,6 +55,9 @@ pub fn pair(
             walked_sources.push((c, *kind));
         }
     }
+    // Every source walked or named is read, whether or not a module was found with it.
+    let linted: HashSet<PathBuf> = walked_sources.iter().map(|(p, _)| p.clone()).collect();
+    entries.extend(walked_sources.iter().cloned());
     for (root, &deep) in &by_root {
         if found.walked.iter().any(|w| root.starts_with(w)) {
             entries.extend(
@@ -67,7 +70,10 @@ pub fn pair(
             entries.extend(scan(walker, root, deep, cache));
         }
     }
-    let out = read_pairings(walker, entries, &by_root, &mut roots, explicit, prefilter);
+    let linted = |p: &Path| linted.contains(p);
+    let mut out = read_pairings(
+        walker, entries, &by_root, &mut roots, explicit, prefilter, linted,
+    );
     if out.pairings.is_empty() {
         return;
     }
@@ -95,12 +101,14 @@ pub fn pair(
             .retain(|file, _| claimed.get(file).is_none_or(|m| m.contains(key)));
     }
     found.modules.retain(|_, m| !m.files.is_empty());
+    loosen(&mut out, |m| found.modules.contains_key(m));
     let out = Arc::new(out);
     for (key, module) in found.modules.iter_mut() {
         if out.for_module(key).next().is_some() {
             module.init = Some((key.clone(), Arc::clone(&out)));
         }
     }
+    found.loose = loose_units(walker, &out);
     found.init = out;
 }
 
@@ -124,7 +132,33 @@ pub fn pair_walked(
     for root in by_root.keys() {
         entries.extend(scan(walker, root, true, None));
     }
-    read_pairings(walker, entries, &by_root, &mut roots, explicit, prefilter)
+    // The sources the walk of `dirs` passes: linted, as when modules are collected.
+    let linted = |p: &Path| dirs.iter().any(|d| p.starts_with(d));
+    read_pairings(
+        walker, entries, &by_root, &mut roots, explicit, prefilter, linted,
+    )
+}
+
+/// The units of the commands of linted sources that pair no module of the run (see
+/// [`loosen`]): one per source file, keyed by its path, with no Terraform file.
+pub fn loose_units(walker: &Walker, out: &Arc<Pairings>) -> BTreeMap<PathBuf, ModuleFiles> {
+    let mut loose = BTreeMap::new();
+    for source in out.sources.iter().filter(|s| s.linted) {
+        if out.for_module(&source.path).next().is_none() {
+            continue;
+        }
+        let dir = source.path.parent().unwrap_or(Path::new("."));
+        loose.insert(
+            source.path.clone(),
+            ModuleFiles {
+                dir: PathBuf::from(display_path(walker.cwd, dir)),
+                files: BTreeMap::new(),
+                init: Some((source.path.clone(), Arc::clone(out))),
+                found_from: dir.to_path_buf(),
+            },
+        );
+    }
+    loose
 }
 
 /// Reads the init sources `entries` and the `tfblint.toml` pairings into [`Pairings`]. A
@@ -136,15 +170,22 @@ fn read_pairings(
     roots: &mut HashMap<PathBuf, Option<PathBuf>>,
     explicit: &[ExplicitPair],
     prefilter: bool,
+    linted: impl Fn(&Path) -> bool,
 ) -> Pairings {
     let mut out = Pairings::default();
     for (path, kind) in entries {
         let root = path
             .parent()
             .and_then(|d| repo_root(d, roots))
-            .or_else(|| by_root.keys().find(|r| path.starts_with(r)).cloned());
+            .or_else(|| by_root.keys().find(|r| path.starts_with(r)).cloned())
+            .or_else(|| path.parent().map(Path::to_path_buf));
         let Some(root) = root else { continue };
-        read_source(&path, kind, &root, walker.cwd, prefilter, &mut out);
+        let source = SourceFile {
+            path: &path,
+            kind,
+            linted: linted(&path),
+        };
+        read_source(source, &root, walker.cwd, prefilter, &mut out);
     }
     for pair in explicit {
         explicit_pairings(pair, &mut out);
@@ -159,17 +200,35 @@ fn read_pairings(
     out
 }
 
+/// The commands of linted sources that pair no module of the run (`in_run` tells the
+/// modules of the run): keyed by their source file, with only their `KEY=VALUE` settings
+/// (what is checked without a module).
+pub fn loosen(out: &mut Pairings, in_run: impl Fn(&Path) -> bool) {
+    for p in &mut out.pairings {
+        let Some(source) = p.source.map(|i| &out.sources[i]) else {
+            continue;
+        };
+        if !source.linted || in_run(&p.module) || p.module == source.path {
+            continue;
+        }
+        p.module = source.path.clone();
+        p.items.retain(|i| matches!(i, Item::Setting { .. }));
+    }
+}
+
+/// An init source to read.
+struct SourceFile<'a> {
+    path: &'a Path,
+    kind: SourceKind,
+    /// See [`Source::linted`].
+    linted: bool,
+}
+
 /// Reads one init source (only when its bytes hold `init` and `backend-config`) and records
 /// the pairings of its commands. A file that cannot be read, is not UTF-8 or does not parse
 /// pairs nothing and reports nothing.
-fn read_source(
-    path: &Path,
-    kind: SourceKind,
-    root: &Path,
-    cwd: &Path,
-    prefilter: bool,
-    out: &mut Pairings,
-) {
+fn read_source(source: SourceFile, root: &Path, cwd: &Path, prefilter: bool, out: &mut Pairings) {
+    let SourceFile { path, kind, linted } = source;
     let Ok(bytes) = read_limited(path) else {
         return;
     };
@@ -180,35 +239,42 @@ fn read_source(
         return;
     };
     let dir = path.parent().unwrap_or(root);
-    // A workflow runs in the checkout of the repository whose `.github` holds it; GitLab CI in
-    // the repository whose root holds `.gitlab-ci.yml`.
+    // A workflow runs in the checkout of the repository whose `.github` (`.forgejo`,
+    // `.gitea`) holds it, CircleCI in the one whose `.circleci` holds its configuration;
+    // GitLab CI, Bitbucket, Azure Pipelines and Atlantis in the repository whose root holds
+    // their file (Azure's also from `.azure-pipelines/`); a Jenkinsfile in the workspace, the
+    // repository's root.
+    let parent = || dir.parent().unwrap_or(root);
     let checkout = match kind {
         SourceKind::GithubWorkflow => dir.parent().and_then(Path::parent).unwrap_or(root),
-        SourceKind::GitlabCi => dir,
+        SourceKind::CircleCi => parent(),
+        SourceKind::AzurePipelines if dir.ends_with(".azure-pipelines") => parent(),
+        SourceKind::GitlabCi
+        | SourceKind::BitbucketPipelines
+        | SourceKind::AzurePipelines
+        | SourceKind::Atlantis => dir,
         _ => root,
     };
     let display = display_path(cwd, path);
-    add_source(
-        path.to_path_buf(),
-        display,
-        kind,
-        text,
-        out,
-        |command, index| resolve(command, dir, checkout, index),
-    );
+    let file = (path.to_path_buf(), display, linted);
+    add_source(file, kind, text, out, |command, index| {
+        resolve(command, dir, checkout, index)
+    });
 }
 
 /// Extracts the commands of one source and records those `pair` pairs. A file that does not
 /// parse (invalid YAML) pairs nothing and reports nothing: it is no Terraform configuration,
 /// and CI rejects it on its own.
+/// `file` is the source's path, display and [`Source::linted`]. A command of a linted source
+/// that `pair` leaves unpaired is kept with its settings, under the source's own path.
 fn add_source(
-    path: PathBuf,
-    display: String,
+    file: (PathBuf, String, bool),
     kind: SourceKind,
     text: String,
     out: &mut Pairings,
     pair: impl Fn(&InitCommand, usize) -> Option<Pairing>,
 ) {
+    let (path, display, linted) = file;
     let Ok(commands) = extract(kind, &text) else {
         return;
     };
@@ -231,7 +297,20 @@ fn add_source(
         if command.backend_configs.is_empty() {
             continue;
         }
-        if let Some(pairing) = pair(command, index) {
+        let pairing = pair(command, index).or_else(|| {
+            linted.then(|| Pairing {
+                module: path.clone(),
+                source: Some(index),
+                span: command.span.clone(),
+                items: command
+                    .backend_configs
+                    .iter()
+                    .map(|arg| item(arg, None))
+                    .filter(|i| matches!(i, Item::Setting { .. }))
+                    .collect(),
+            })
+        });
+        if let Some(pairing) = pairing {
             out.pairings.push(pairing);
             used = true;
         }
@@ -242,6 +321,7 @@ fn add_source(
             display,
             text: Arc::from(text),
             secrets,
+            linted,
         });
     }
 }
@@ -256,20 +336,26 @@ pub fn pair_text(
     text: String,
 ) -> Pairings {
     let mut out = Pairings::default();
-    add_source(path, display, kind, text, &mut out, |command, source| {
-        let items = command
-            .backend_configs
-            .iter()
-            .filter(|_| !command.clears_overrides())
-            .map(|arg| item(arg, None))
-            .collect();
-        Some(Pairing {
-            module: module.to_path_buf(),
-            source: Some(source),
-            span: command.span.clone(),
-            items,
-        })
-    });
+    add_source(
+        (path, display, false),
+        kind,
+        text,
+        &mut out,
+        |command, source| {
+            let items = command
+                .backend_configs
+                .iter()
+                .filter(|_| !command.clears_overrides())
+                .map(|arg| item(arg, None))
+                .collect();
+            Some(Pairing {
+                module: module.to_path_buf(),
+                source: Some(source),
+                span: command.span.clone(),
+                items,
+            })
+        },
+    );
     out
 }
 
