@@ -7,6 +7,7 @@ use std::ops::Range;
 /// Parts of a name that make its value secret (compared in lowercase).
 const SECRET_NAME_PARTS: &[&str] = &[
     "access_key",
+    "access_id",
     "secret",
     "token",
     "password",
@@ -20,8 +21,18 @@ const SECRET_NAME_PARTS: &[&str] = &[
 /// Whether a name (an environment variable, a `-backend-config` key, a YAML key) holds a
 /// secret: the one test for every scanner of init sources.
 pub fn is_secret_name(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    SECRET_NAME_PARTS.iter().any(|p| name.contains(p))
+    is_secret_name_bytes(name.as_bytes())
+}
+
+/// [`is_secret_name`] on bytes, without allocating: for scans that test every identifier of
+/// a text (the masking of snippets).
+pub fn is_secret_name_bytes(name: &[u8]) -> bool {
+    SECRET_NAME_PARTS.iter().any(|p| {
+        name.len() >= p.len()
+            && name
+                .windows(p.len())
+                .any(|w| w.eq_ignore_ascii_case(p.as_bytes()))
+    })
 }
 
 /// The end of the shell or workflow reference that starts at `at` (`$NAME`, `${NAME}`,
