@@ -92,9 +92,14 @@ fn items(
                     InitItem::File(FileRef::Extra(i))
                 }
             },
-            Item::Missing { written, arg } => InitItem::Missing {
+            Item::Missing {
+                written,
+                arg,
+                outside,
+            } => InitItem::Missing {
                 written: written.clone(),
                 arg: arg.clone(),
+                outside: *outside,
             },
             Item::Unknown { arg } => InitItem::Unknown { arg: arg.clone() },
             Item::Setting {

@@ -50,8 +50,13 @@ pub enum InitItem {
     File(FileRef),
     /// `KEY=VALUE` on the command line.
     Setting(Box<CliSetting>),
-    /// A file path that resolves to nothing.
-    Missing { written: String, arg: Range<usize> },
+    /// A file path that resolves to nothing, or (`outside`) to a file outside the repository,
+    /// which is never read.
+    Missing {
+        written: String,
+        arg: Range<usize>,
+        outside: bool,
+    },
     /// A value tfblint cannot know: the configuration is open.
     Unknown { arg: Range<usize> },
 }

@@ -50,7 +50,11 @@ pub fn secret_text_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut next = 0;
     while next < bytes.len() {
         // The next identifier: a maximal run of identifier characters.
-        let Some(at) = bytes[next..].iter().position(|&b| is_ident(b)).map(|n| next + n) else {
+        let Some(at) = bytes[next..]
+            .iter()
+            .position(|&b| is_ident(b))
+            .map(|n| next + n)
+        else {
             break;
         };
         let end = bytes[at..]

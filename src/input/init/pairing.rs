@@ -10,10 +10,10 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::files::{explicit_pairings, repo_root, scan};
+use super::files::{explicit_pairings, lexical_join as join, repo_root, scan};
 use super::{
     extract, BackendConfigArg, BackendConfigValue, DirBase, InitCommand, SettingValue, SourceKind,
     WorkingDir,
@@ -57,8 +57,13 @@ pub enum Item {
         display: String,
         arg: Range<usize>,
     },
-    /// A file path that resolves to nothing: `terraform init` fails on it.
-    Missing { written: String, arg: Range<usize> },
+    /// A file path that resolves to nothing (`terraform init` fails on it), or, when
+    /// `outside`, to a file outside the repository: never read, its content never shown.
+    Missing {
+        written: String,
+        arg: Range<usize>,
+        outside: bool,
+    },
     /// A value tfblint cannot know (`-backend-config=$FILE`, a key from a variable).
     Unknown { arg: Range<usize> },
     /// `KEY=VALUE`.
@@ -79,6 +84,10 @@ pub struct ExplicitPair {
     /// The directory the globs are relative to (the configuration file's).
     pub base: PathBuf,
     pub patterns: Vec<String>,
+    /// The configuration file, and the span of each pattern in it: where a pattern that leads
+    /// outside the repository is reported.
+    pub file: PathBuf,
+    pub spans: Vec<Range<usize>>,
 }
 
 /// Every pairing that concerns the modules of one run.
@@ -157,7 +166,7 @@ pub fn pair(walker: &Walker, found: &mut Discovery, explicit: &[ExplicitPair], p
         read_source(&path, kind, &root, walker.cwd, prefilter, &mut out);
     }
     for pair in explicit {
-        explicit_pairings(pair, &mut out);
+        explicit_pairings(pair, walker.cwd, &mut roots, &mut out);
     }
     if out.pairings.is_empty() {
         return;
@@ -231,13 +240,15 @@ fn read_source(
         _ => root,
     };
     let display = display_path(cwd, path);
+    // What may be read: the repository (or, outside one, the directory walked).
+    let boundary = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     add_source(
         path.to_path_buf(),
         display,
         kind,
         text,
         out,
-        |command, index| resolve(command, dir, checkout, index),
+        |command, index| resolve(command, dir, checkout, &boundary, index),
     );
 }
 
@@ -316,26 +327,17 @@ pub fn pair_text(
     out
 }
 
-/// `base` joined with `rel`, `..` and `.` resolved lexically.
-fn join(base: &Path, rel: &Path) -> PathBuf {
-    let mut out = base.to_path_buf();
-    for c in rel.components() {
-        match c {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            Component::Normal(n) => out.push(n),
-            other => out = PathBuf::from(other.as_os_str()),
-        }
-    }
-    out
-}
-
 /// The module a command initialises and what it passes, resolved as the command runs; `None`
 /// when its directory is unknown or resolves to nothing. `dir` is the directory holding the
-/// command's file, `root` the repository root (for CI files: their checkout).
-fn resolve(command: &InitCommand, dir: &Path, root: &Path, source: usize) -> Option<Pairing> {
+/// command's file, `root` the repository root (for CI files: their checkout), `boundary` what
+/// may be read (the repository): nothing outside it is opened, or even looked at.
+fn resolve(
+    command: &InitCommand,
+    dir: &Path,
+    root: &Path,
+    boundary: &Path,
+    source: usize,
+) -> Option<Pairing> {
     let WorkingDir::Known { base, path } = &command.working_dir else {
         return None;
     };
@@ -357,16 +359,22 @@ fn resolve(command: &InitCommand, dir: &Path, root: &Path, source: usize) -> Opt
         if let Some(c) = &chdir {
             module = join(&module, c);
         }
+        if !module.starts_with(boundary) {
+            continue;
+        }
         let Ok(module) = std::fs::canonicalize(&module) else {
             continue;
         };
-        if !module.is_dir() {
+        if !module.starts_with(boundary) || !module.is_dir() {
             continue;
         }
         let existing = command
             .backend_configs
             .iter()
-            .filter(|a| matches!(&a.value, BackendConfigValue::File { path, dynamic: false, .. } if join(&module, Path::new(path)).is_file()))
+            .filter(|a| {
+                matches!(&a.value, BackendConfigValue::File { path, dynamic: false, .. }
+                if inside(&module, Path::new(path), boundary).is_some_and(|p| p.is_file()))
+            })
             .count();
         if best.as_ref().is_none_or(|(n, _)| existing > *n) {
             best = Some((existing, module));
@@ -379,7 +387,7 @@ fn resolve(command: &InitCommand, dir: &Path, root: &Path, source: usize) -> Opt
         command
             .backend_configs
             .iter()
-            .map(|arg| item(arg, Some(&module)))
+            .map(|arg| item(arg, Some((&module, boundary))))
             .collect()
     };
     Some(Pairing {
@@ -390,30 +398,58 @@ fn resolve(command: &InitCommand, dir: &Path, root: &Path, source: usize) -> Opt
     })
 }
 
-/// One argument, its file path resolved from `module` (unknown without it).
-fn item(arg: &BackendConfigArg, module: Option<&Path>) -> Item {
+/// `rel` joined to `module` when the result lies inside `boundary`, lexically (so that a path
+/// leading out is never looked at). The file it names may still be a link leading out: see
+/// [`contained`].
+fn inside(module: &Path, rel: &Path, boundary: &Path) -> Option<PathBuf> {
+    let joined = join(module, rel);
+    joined.starts_with(boundary).then_some(joined)
+}
+
+/// Where `path` (inside `boundary` as written) really is, links resolved: `Err(true)` when
+/// that is outside `boundary`, `Err(false)` when it is nothing.
+fn contained(path: &Path, boundary: &Path) -> Result<PathBuf, bool> {
+    match std::fs::canonicalize(path) {
+        Ok(real) if !real.starts_with(boundary) => Err(true),
+        Ok(real) => Ok(real),
+        Err(_) => Err(false),
+    }
+}
+
+/// One argument, its file path resolved from the module (unknown without it) and kept inside
+/// the boundary: `(module, boundary)`.
+fn item(arg: &BackendConfigArg, module: Option<(&Path, &Path)>) -> Item {
     let span = arg.span.clone();
     match &arg.value {
         BackendConfigValue::File { dynamic: true, .. } => Item::Unknown { arg: span },
         BackendConfigValue::File { path, .. } => {
-            let Some(module) = module else {
+            let Some((module, boundary)) = module else {
                 return Item::Unknown { arg: span };
             };
-            match std::fs::canonicalize(join(module, Path::new(path))) {
+            let missing = |outside| Item::Missing {
+                written: path.clone(),
+                arg: span.clone(),
+                outside,
+            };
+            // `~/…` is the home directory, after the shell's expansion: outside.
+            let home = path == "~" || path.starts_with("~/");
+            let Some(joined) = inside(module, Path::new(path), boundary).filter(|_| !home) else {
+                return missing(true);
+            };
+            match contained(&joined, boundary) {
                 Ok(p) if p.is_file() => Item::File {
                     path: p,
                     display: String::new(),
                     arg: span,
                 },
-                _ => Item::Missing {
-                    written: path.clone(),
-                    arg: span,
-                },
+                Ok(_) => missing(false),
+                Err(outside) => missing(outside),
             }
         }
         BackendConfigValue::Empty { .. } => Item::Missing {
             written: String::new(),
             arg: span,
+            outside: false,
         },
         BackendConfigValue::Setting {
             key_dynamic: true, ..

@@ -27,6 +27,13 @@ pub fn is_secret_name(name: &str) -> bool {
 /// [`is_secret_name`] on bytes, without allocating: for scans that test every identifier of
 /// a text (the masking of snippets).
 pub fn is_secret_name_bytes(name: &[u8]) -> bool {
+    // `shared_credentials_file`, `token_path`: where a secret is, not the secret.
+    let ends = |suffix: &[u8]| {
+        name.len() >= suffix.len() && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+    };
+    if [&b"_file"[..], b"_files", b"_path"].into_iter().any(ends) {
+        return false;
+    }
     SECRET_NAME_PARTS.iter().any(|p| {
         name.len() >= p.len()
             && name
@@ -165,5 +172,10 @@ mod tests {
             ["${P}TailFour", "$X\"TailSeven"]
         );
         assert_eq!(masked("export GOOGLE_CREDENTIALS=TailFive"), ["TailFive"]);
+        // Where a secret is kept is no secret.
+        assert_eq!(
+            masked("shared_credentials_file=~/.aws/x AWS_WEB_IDENTITY_TOKEN_FILE=/t"),
+            Vec::<&str>::new()
+        );
     }
 }
