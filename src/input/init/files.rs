@@ -181,7 +181,7 @@ fn config_file_source(pair: &ExplicitPair, cwd: &Path, out: &mut Pairings) -> Op
     }
     out.sources.push(Source {
         display: display_path(cwd, &pair.file),
-        secrets: super::secrets::secret_ranges(&text),
+        secrets: super::secrets::secret_ranges(&text).into(),
         text: Arc::from(text),
         path,
     });
@@ -202,4 +202,22 @@ pub(super) fn lexical_join(base: &Path, rel: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// `rel` joined to `module` when the result lies inside `boundary`, lexically (so that a path
+/// leading out is never looked at). The file it names may still be a link leading out: see
+/// [`contained`].
+pub(super) fn inside(module: &Path, rel: &Path, boundary: &Path) -> Option<PathBuf> {
+    let joined = lexical_join(module, rel);
+    joined.starts_with(boundary).then_some(joined)
+}
+
+/// Where `path` (inside `boundary` as written) really is, links resolved: `Err(true)` when
+/// that is outside `boundary`, `Err(false)` when it is nothing.
+pub(super) fn contained(path: &Path, boundary: &Path) -> Result<PathBuf, bool> {
+    match std::fs::canonicalize(path) {
+        Ok(real) if !real.starts_with(boundary) => Err(true),
+        Ok(real) => Ok(real),
+        Err(_) => Err(false),
+    }
 }

@@ -19,6 +19,7 @@ mod lexer;
 pub mod pairing;
 mod scripts;
 pub mod secrets;
+pub mod settings;
 mod taskfile;
 mod yaml;
 

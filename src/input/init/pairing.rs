@@ -11,9 +11,12 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use super::files::{explicit_pairings, lexical_join as join, repo_root, scan};
+use hcl_edit::structure::Attribute;
+
+use super::files::{contained, explicit_pairings, inside, lexical_join as join, repo_root, scan};
+use super::settings::SettingText;
 use super::{
     extract, BackendConfigArg, BackendConfigValue, DirBase, InitCommand, SettingValue, SourceKind,
     WorkingDir,
@@ -31,7 +34,8 @@ pub struct Source {
     pub display: String,
     pub text: Arc<str>,
     /// Credential values written in any command of the file: masked in every snippet.
-    pub secrets: Vec<Range<usize>>,
+    /// Shared by every module the file pairs.
+    pub secrets: Arc<[Range<usize>]>,
 }
 
 /// One way a module is initialised: an init command, or a `tfblint.toml` pairing.
@@ -95,11 +99,68 @@ pub struct ExplicitPair {
 pub struct Pairings {
     pub sources: Vec<Source>,
     pub pairings: Vec<Pairing>,
+    /// The attributes of every source's settings, by source and value start: built on first
+    /// use, once for every module the sources pair.
+    settings: OnceLock<Vec<HashMap<usize, Attribute>>>,
+    /// The index of each module's pairings, built on first use.
+    by_module: OnceLock<HashMap<PathBuf, Vec<usize>>>,
 }
 
 impl Pairings {
+    /// The attribute of the `KEY=VALUE` setting whose value starts at `value_start` in source
+    /// `source` (see [`super::settings`]); `None` when it could not be built. Every setting of
+    /// every source is parsed on first use, one text per source.
+    pub fn setting_attr(
+        &self,
+        source: usize,
+        value_start: usize,
+        primitive: &dyn Fn(&str) -> bool,
+    ) -> Option<&Attribute> {
+        let all = self.settings.get_or_init(|| {
+            let mut texts: Vec<Vec<SettingText>> = vec![Vec::new(); self.sources.len()];
+            for p in &self.pairings {
+                let Some(list) = p.source.and_then(|i| texts.get_mut(i)) else {
+                    continue;
+                };
+                for item in &p.items {
+                    if let Item::Setting {
+                        key,
+                        value,
+                        value_span,
+                        ..
+                    } = item
+                    {
+                        list.push(SettingText {
+                            key,
+                            value,
+                            value_start: value_span.start,
+                        });
+                    }
+                }
+            }
+            texts
+                .iter()
+                .map(|t| super::settings::attributes(t, primitive))
+                .collect()
+        });
+        all.get(source)?.get(&value_start)
+    }
+
+    /// The pairings of one module, in order (through an index: thousands of modules paired by
+    /// one workflow cost no more than one each).
     pub fn for_module<'a>(&'a self, key: &'a Path) -> impl Iterator<Item = &'a Pairing> + 'a {
-        self.pairings.iter().filter(move |p| p.module == key)
+        let index = self.by_module.get_or_init(|| {
+            let mut index: HashMap<PathBuf, Vec<usize>> = HashMap::new();
+            for (i, p) in self.pairings.iter().enumerate() {
+                index.entry(p.module.clone()).or_default().push(i);
+            }
+            index
+        });
+        index
+            .get(key)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.pairings[i])
     }
 
     /// Partial files some pairing passes to its module, with that module: each is linted with
@@ -295,7 +356,7 @@ fn add_source(
             path,
             display,
             text: Arc::from(text),
-            secrets,
+            secrets: secrets.into(),
         });
     }
 }
@@ -396,24 +457,6 @@ fn resolve(
         span: command.span.clone(),
         items,
     })
-}
-
-/// `rel` joined to `module` when the result lies inside `boundary`, lexically (so that a path
-/// leading out is never looked at). The file it names may still be a link leading out: see
-/// [`contained`].
-fn inside(module: &Path, rel: &Path, boundary: &Path) -> Option<PathBuf> {
-    let joined = join(module, rel);
-    joined.starts_with(boundary).then_some(joined)
-}
-
-/// Where `path` (inside `boundary` as written) really is, links resolved: `Err(true)` when
-/// that is outside `boundary`, `Err(false)` when it is nothing.
-fn contained(path: &Path, boundary: &Path) -> Result<PathBuf, bool> {
-    match std::fs::canonicalize(path) {
-        Ok(real) if !real.starts_with(boundary) => Err(true),
-        Ok(real) => Ok(real),
-        Err(_) => Err(false),
-    }
 }
 
 /// One argument, its file path resolved from the module (unknown without it) and kept inside
