@@ -21,6 +21,7 @@ pub mod classify;
 pub mod cost;
 pub mod discover;
 pub mod init;
+pub mod kind;
 pub mod parse;
 pub mod read;
 pub mod scope;

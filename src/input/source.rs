@@ -1,12 +1,13 @@
 //! One file on disk: its bytes decoded, its lines indexed, its HCL parsed.
 
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use hcl_edit::structure::Body;
 
 use crate::diagnostic::Position;
+pub use crate::input::kind::FileKind;
 
 pub use super::parse::{
     floor_char_boundary, parse, parse_recovering, parses, ParseFailure, Redefinition,
@@ -15,43 +16,6 @@ pub use super::parse::{
 
 /// Files larger than this are not parsed; they get a TFB001 finding instead.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
-
-/// What a file is to Terraform, by its name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum FileKind {
-    /// `*.tf`: configuration.
-    Tf,
-    /// `*.tofu`: OpenTofu configuration, overriding the `.tf` file of the same stem.
-    Tofu,
-    /// `*.tfbackend`: a partial backend configuration for `terraform init -backend-config`
-    /// (and any file an init command passes as one, whatever its name).
-    TfBackend,
-    /// A file that runs `terraform init` (a workflow, a script, a Makefile): not HCL; only
-    /// its `-backend-config` arguments are read.
-    InitSource,
-}
-
-impl FileKind {
-    /// The kind of a file found while walking, or `None` for files tfblint does not read.
-    pub fn from_path(path: &Path) -> Option<FileKind> {
-        match path.extension()?.to_str()? {
-            "tf" => Some(FileKind::Tf),
-            "tofu" => Some(FileKind::Tofu),
-            "tfbackend" => Some(FileKind::TfBackend),
-            _ => None,
-        }
-    }
-
-    /// The kind of a file named on the command line: linted as given, so an unknown
-    /// extension is read as configuration.
-    pub fn for_named_file(path: &Path) -> FileKind {
-        Self::from_path(path).unwrap_or(FileKind::Tf)
-    }
-
-    pub fn is_config(self) -> bool {
-        matches!(self, FileKind::Tf | FileKind::Tofu)
-    }
-}
 
 /// Byte offsets of line starts, for offset → line/column: built once per file (one pass),
 /// then every position is a binary search. Everything that turns offsets into lines uses it
