@@ -51,8 +51,7 @@ pub fn load_pairings(
             })
         });
         let items = items(
-            pairings,
-            pairing,
+            (pairings, pairing),
             source,
             local,
             &mut partials,
@@ -69,9 +68,9 @@ pub fn load_pairings(
     data
 }
 
+/// The items of `pairing`, one of `pairings`.
 fn items(
-    pairings: &Pairings,
-    pairing: &Pairing,
+    (pairings, pairing): (&Pairings, &Pairing),
     source: Option<usize>,
     local: &HashMap<PathBuf, usize>,
     partials: &mut HashMap<PathBuf, usize>,
