@@ -6,19 +6,23 @@
 //! - [`pipeline`]: read each module, run the enabled rules, apply suppressions, per-file
 //!   ignores and severity overrides, mask secrets, merge deterministically;
 //! - [`init_load`]: what init commands pass to a module, read for the model;
+//! - [`artifacts`]: TFB404, Terraform's outputs that git would commit in walked directories;
 //! - [`stream`]: the lint of walked directories while they are walked, module by module;
+//! - [`shared`]: TFB701 across a run: a small key per configuration, checked at the end;
 //! - [`suppress`]: `# tfblint-ignore` comments;
 //! - [`fixer`]: the fix engine (lint, apply, re-lint, check) and atomic writes.
 //!
 //! May use: [`crate::diagnostic`], [`crate::input`], [`crate::model`], [`crate::fix`] and
 //! [`crate::rules`]. Never the renderers or a front end.
 
+pub mod artifacts;
 pub mod buffer;
 pub mod config;
 pub mod fixer;
 pub mod init_load;
 pub mod inventory;
 pub mod pipeline;
+pub mod shared;
 pub mod stream;
 pub mod suppress;
 pub mod workspace;

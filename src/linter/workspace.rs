@@ -11,6 +11,7 @@ use super::pipeline::{self, Options};
 use crate::diagnostic::Report;
 use crate::fix::FixOptions;
 use crate::input::discover::{absolute, Discovery, Walker};
+use crate::model::state::StateKey;
 
 pub use super::pipeline::Buffer;
 
@@ -70,11 +71,30 @@ impl Workspace {
 
     /// Lints what [`Workspace::discover`] found, reading `buffers` in place of their files.
     pub fn lint(&self, discovery: &Discovery, buffers: &[Buffer]) -> Report {
-        pipeline::run(
+        self.lint_with_partners(discovery, buffers, &[])
+    }
+
+    /// [`Workspace::lint`], with `partners`: configurations of other modules (read from disk by
+    /// [`Workspace::state_keys`]) that TFB701 names when they write the same state as a linted
+    /// one, without reporting on them.
+    pub fn lint_with_partners(
+        &self,
+        discovery: &Discovery,
+        buffers: &[Buffer],
+        partners: &[StateKey],
+    ) -> Report {
+        pipeline::run_with(
             &discovery.modules,
             &self.absolute_buffers(buffers),
             &self.options,
+            partners,
         )
+    }
+
+    /// Where every s3 configuration under `paths` writes its state, read from disk.
+    pub fn state_keys(&self, paths: &[PathBuf]) -> Vec<StateKey> {
+        let discovery = self.discover(paths, &[]);
+        super::inventory::state_keys(&discovery.modules, &[], &self.options)
     }
 
     fn walker(&self) -> Walker<'_> {
@@ -91,7 +111,22 @@ impl Workspace {
     /// `[backend-config]` pairing is declared, and no walked file runs
     /// `init -backend-config`. Otherwise the modules are collected first and paired with what
     /// init commands pass them ([`Workspace::discover`]).
+    ///
+    /// Each directory named is also checked for Terraform's own outputs that git would commit
+    /// there (TFB404, [`super::artifacts`]).
     pub fn lint_paths(&self, paths: &[PathBuf], buffers: &[Buffer]) -> Linted {
+        let mut linted = self.lint_modules(paths, buffers);
+        let dirs: Vec<PathBuf> = paths
+            .iter()
+            .filter(|p| !self.walker().is_excluded_by_name(p))
+            .cloned()
+            .collect();
+        let artifacts = super::artifacts::lint(&dirs, &self.exclude, &self.options);
+        linted.report.add(artifacts);
+        linted
+    }
+
+    fn lint_modules(&self, paths: &[PathBuf], buffers: &[Buffer]) -> Linted {
         if !buffers.is_empty() || !self.can_stream(paths) {
             return self.lint_collected(paths, buffers);
         }

@@ -53,6 +53,17 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Runs `git` in `dir` (system configuration left out) and asserts it succeeded.
+pub fn git(dir: &Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .status()
+        .expect("git is installed");
+    assert!(status.success(), "git {args:?}");
+}
+
 /// Subdirectories of `dir`, sorted by name.
 pub fn subdirs(dir: &Path) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -125,4 +136,17 @@ pub fn formats() -> Vec<String> {
             value.get_name().to_string()
         })
         .collect()
+}
+
+/// `text` with the `key` of [`GOOD_BACKEND`] made the module's own (`<dir>/terraform.tfstate`
+/// for a file at `<dir>/<name>`): modules written from one template would otherwise write the
+/// same state, which TFB701 reports.
+pub fn own_state(rel: &str, text: &str) -> String {
+    match Path::new(rel).parent().and_then(|p| p.to_str()) {
+        Some(dir) if !dir.is_empty() => text.replace(
+            "\"prod/terraform.tfstate\"",
+            &format!("\"{dir}/terraform.tfstate\""),
+        ),
+        _ => text.to_string(),
+    }
 }
