@@ -184,6 +184,7 @@ fn config_file_source(pair: &ExplicitPair, cwd: &Path, out: &mut Pairings) -> Op
         secrets: super::secrets::secret_ranges(&text).into(),
         text: Arc::from(text),
         path,
+        linted: false,
     });
     Some(out.sources.len() - 1)
 }

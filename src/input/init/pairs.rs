@@ -23,6 +23,9 @@ pub struct Source {
     /// Credential values written in any command of the file: masked in every snippet.
     /// Shared by every module the file pairs.
     pub secrets: Arc<[Range<usize>]>,
+    /// Walked or named in this run (not only read to pair a module): its commands are linted
+    /// even where they pair no module of the run.
+    pub linted: bool,
 }
 
 /// One way a module is initialised: an init command, or a `tfblint.toml` pairing.
@@ -85,6 +88,9 @@ pub struct ExplicitPair {
 #[derive(Debug, Clone, Default)]
 pub struct Pairings {
     pub sources: Vec<Source>,
+    /// Commands that pair a module (keyed by its directory), and the commands of linted
+    /// sources that pair no module of the run (keyed by their source file's path, settings
+    /// only: see `Discovery::loose` in [`crate::input::discover`]).
     pub pairings: Vec<Pairing>,
     /// The attributes of every source's settings, by source and value start: built on first
     /// use, once for every module the sources pair.
