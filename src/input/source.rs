@@ -8,6 +8,7 @@ use hcl_edit::structure::Body;
 use hcl_edit::Span;
 
 use crate::diagnostic::Position;
+use crate::input::view::View;
 
 /// Files larger than this are not parsed; they get a TFB001 finding instead.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
@@ -22,6 +23,10 @@ pub enum FileKind {
     /// `*.tfbackend`: a partial backend configuration for `terraform init -backend-config`
     /// (and any file an init command passes as one, whatever its name).
     TfBackend,
+    /// A Terragrunt file (`*.hcl`): read for the s3 backend it writes ([`crate::input::terragrunt`]).
+    Terragrunt,
+    /// Terraform's JSON syntax (`*.tf.json`, `*.tofu.json`, [`crate::input::tfjson`]).
+    TfJson,
     /// A file that runs `terraform init` (a workflow, a script, a Makefile): not HCL; only
     /// its `-backend-config` arguments are read.
     InitSource,
@@ -31,6 +36,11 @@ impl FileKind {
     /// The kind of a file found while walking, or `None` for files tfblint does not read.
     pub fn from_path(path: &Path) -> Option<FileKind> {
         match path.extension()?.to_str()? {
+            "json" => {
+                let stem = Path::new(path.file_stem()?);
+                matches!(stem.extension()?.to_str()?, "tf" | "tofu").then_some(FileKind::TfJson)
+            }
+            "hcl" => Some(FileKind::Terragrunt),
             "tf" => Some(FileKind::Tf),
             "tofu" => Some(FileKind::Tofu),
             "tfbackend" => Some(FileKind::TfBackend),
@@ -45,7 +55,15 @@ impl FileKind {
     }
 
     pub fn is_config(self) -> bool {
-        matches!(self, FileKind::Tf | FileKind::Tofu)
+        matches!(
+            self,
+            FileKind::Tf | FileKind::Tofu | FileKind::Terragrunt | FileKind::TfJson
+        )
+    }
+
+    /// Whether tfblint can fix the file: not JSON (no byte-preserving JSON editing).
+    pub fn is_fixable(self) -> bool {
+        self != FileKind::TfJson
     }
 }
 
@@ -123,6 +141,8 @@ pub struct SourceFile {
     pub parsed: Result<Body, ParseFailure>,
     /// Attributes set a second time in one body, left out of `parsed` (see [`Redefinition`]).
     pub redefined: Vec<Redefinition>,
+    /// What a Terragrunt or JSON file says to Terraform ([`View`]); `None` for other kinds.
+    pub view: Option<View>,
 }
 
 /// An attribute set twice in one body: Terraform's "Attribute redefined". The parser refuses
@@ -164,6 +184,19 @@ impl SourceFile {
         let in_scope = crate::input::scope::in_scope(kind, &bytes);
         let (text, parsed, redefined) = match decode(bytes) {
             Err((text, failure)) => (text, Err(failure), Vec::new()),
+            Ok(text) if kind == FileKind::TfJson => {
+                // Out of scope: no `terraform` in it, so nothing to read (nor report).
+                let read = match in_scope || mode == ParseMode::Full {
+                    true => crate::input::tfjson::read(&text),
+                    false => Ok(None),
+                };
+                let (parsed, view) = match read {
+                    Ok(view) => (Ok(Body::new()), view),
+                    Err(_) if !in_scope => (Ok(Body::new()), None),
+                    Err(failure) => (Err(failure), None),
+                };
+                return Self::built(path, display, kind, text, in_scope, parsed, view);
+            }
             Ok(text) => {
                 let (parsed, redefined) = match (in_scope, mode) {
                     (true, _) => parse_recovering(&text),
@@ -178,6 +211,24 @@ impl SourceFile {
                 (text, parsed, redefined)
             }
         };
+        let view = match (&parsed, kind) {
+            (Ok(body), FileKind::Terragrunt) => crate::input::terragrunt::read(&text, body),
+            _ => None,
+        };
+        let mut file = Self::built(path, display, kind, text, in_scope, parsed, view);
+        file.redefined = redefined;
+        file
+    }
+
+    fn built(
+        path: PathBuf,
+        display: String,
+        kind: FileKind,
+        text: String,
+        in_scope: bool,
+        parsed: Result<Body, ParseFailure>,
+        view: Option<View>,
+    ) -> Self {
         SourceFile {
             path,
             display,
@@ -186,7 +237,8 @@ impl SourceFile {
             lines: OnceLock::new(),
             in_scope,
             parsed,
-            redefined,
+            redefined: Vec::new(),
+            view,
         }
     }
 
@@ -201,6 +253,7 @@ impl SourceFile {
             in_scope: true,
             parsed: Ok(Body::new()),
             redefined: Vec::new(),
+            view: None,
         }
     }
 
@@ -235,11 +288,23 @@ impl SourceFile {
             in_scope,
             parsed,
             redefined: Vec::new(),
+            view: None,
         }
     }
 
     pub fn body(&self) -> Option<&Body> {
         self.parsed.as_ref().ok()
+    }
+
+    /// What Terraform reads of the file: its [`View`] for a Terragrunt or JSON file, else its
+    /// syntax tree. A Terragrunt file that writes no backend gives nothing (its own
+    /// `terraform` block is Terragrunt's).
+    pub fn config_body(&self) -> Option<&Body> {
+        match (&self.view, self.kind) {
+            (Some(view), _) => Some(&view.body),
+            (None, FileKind::Terragrunt | FileKind::TfJson) => None,
+            (None, _) => self.body(),
+        }
     }
 
     pub fn lines(&self) -> &LineIndex {
@@ -248,6 +313,14 @@ impl SourceFile {
 
     pub fn position(&self, offset: usize) -> Position {
         self.lines().position(&self.text, offset)
+    }
+
+    /// Whether the expression part at `span` is evaluated before Terraform reads the
+    /// configuration (by Terragrunt, [`View::evaluated_earlier`]).
+    pub fn evaluated_earlier(&self, span: &Range<usize>, interpolation: bool) -> bool {
+        self.view
+            .as_ref()
+            .is_some_and(|v| v.evaluated_earlier(span, interpolation))
     }
 
     /// The file name, for messages.

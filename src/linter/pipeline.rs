@@ -168,9 +168,14 @@ pub fn lint_module(module: &Module, options: &Options) -> ModuleOutcome {
             .unwrap_or_default();
         !ignored.iter().any(|s| s.matches(d.code))
     });
-    // Files brought in by init commands are read, never fixed.
+    // Files brought in by init commands are read, never fixed; nor is JSON.
     for d in &mut diagnostics {
-        if d.fix.is_some() && !module.files.iter().any(|f| f.display == d.file) {
+        if d.fix.is_some()
+            && !module
+                .files
+                .iter()
+                .any(|f| f.display == d.file && f.kind.is_fixable())
+        {
             d.fix = None;
         }
     }

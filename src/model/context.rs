@@ -74,8 +74,12 @@ pub struct BlockRef<'a> {
 }
 
 impl<'a> BlockRef<'a> {
-    /// `backend "s3"`: from the identifier to the end of the last label.
+    /// `backend "s3"`: from the identifier to the end of the last label. (A block a reader
+    /// built, say from a Terragrunt `config` map, is where the reader says it is written.)
     pub fn header_span(&self) -> Range<usize> {
+        if let Some((header, _)) = self.built_spans() {
+            return header;
+        }
         let start = self.block.ident.span().map_or(0, |s| s.start);
         let end = self
             .block
@@ -92,7 +96,14 @@ impl<'a> BlockRef<'a> {
     }
 
     pub fn span(&self) -> Range<usize> {
+        if let Some((_, whole)) = self.built_spans() {
+            return whole;
+        }
         self.block.span().unwrap_or_else(|| self.header_span())
+    }
+
+    fn built_spans(&self) -> Option<(Range<usize>, Range<usize>)> {
+        self.file.view.as_ref()?.block_spans(self.block)
     }
 }
 
@@ -168,6 +179,9 @@ pub struct ModuleContext<'a> {
     pub partials: Vec<&'a SourceFile>,
     /// The effective s3 configurations to lint.
     pub s3_configs: Vec<S3Config<'a>>,
+    /// The module's Terraform code is not all here (a Terragrunt module's is in its
+    /// `terraform { source }`): a version constraint it does not state is unknown.
+    pub code_elsewhere: bool,
 }
 
 impl<'a> ModuleContext<'a> {
@@ -186,7 +200,9 @@ impl<'a> ModuleContext<'a> {
             .iter()
             .filter(|f| is_read_by(engine, f, module))
         {
-            let Some(body) = file.body() else { continue };
+            let Some(body) = file.config_body() else {
+                continue;
+            };
             if file.kind.is_config() {
                 terraform_blocks.extend(
                     body.get_blocks("terraform")
@@ -283,6 +299,10 @@ impl<'a> ModuleContext<'a> {
             constraints,
             partials,
             s3_configs,
+            code_elsewhere: module
+                .files
+                .iter()
+                .any(|f| f.view.as_ref().is_some_and(|v| v.code_elsewhere)),
         }
     }
 
