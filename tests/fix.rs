@@ -63,7 +63,7 @@ fn fixture_modules() -> Vec<PathBuf> {
         .into_iter()
         .filter(|p| {
             p.extension()
-                .is_some_and(|e| e == "tf" || e == "tofu" || e == "tfbackend")
+                .is_some_and(|e| ["tf", "tofu", "tfbackend", "hcl", "json"].iter().any(|x| e == *x))
         })
         .map(|p| {
             p.parent()

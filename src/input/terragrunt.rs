@@ -50,6 +50,10 @@ pub const TERRAGRUNT_ONLY: &[&str] = &[
     "bucket_sse_kms_key_id",
 ];
 
+/// Keys Terragrunt renames before it configures the backend, with a warning: `lock_table`
+/// became `dynamodb_table` in v0.24.0 (release notes; `remote_state_config.go`).
+pub const RENAMED: &[(&str, &str)] = &[("lock_table", "dynamodb_table")];
+
 /// Whether a Terragrunt file's bytes can configure a backend: a `remote_state` or `generate`
 /// at the start of a line (a block or an attribute).
 pub fn may_configure(bytes: &[u8]) -> bool {
@@ -120,7 +124,14 @@ pub fn read(text: &str, body: &Body) -> Option<View> {
         evaluated.push((span.clone(), false));
         let config_body = config_map(&mut reparser, text, config, span.clone());
         let mut built = build_block("backend", Some("s3"), key.clone(), key.start..span.end);
-        for attr in config_body.into_attributes() {
+        // Without `generate`, Terragrunt passes the map as `-backend-config` settings.
+        built.at_init = !attrs.iter().any(|(n, _, _)| n == "generate");
+        for mut attr in config_body.into_attributes() {
+            if let Some((_, to)) = RENAMED.iter().find(|(from, _)| attr.key.as_str() == *from) {
+                // Passed on under its new name; the key keeps its span, so the old name
+                // written there reads as deprecated.
+                *attr.key.value_mut() = Ident::new(*to);
+            }
             built.block.body.push(attr);
         }
         backends.push(built);

@@ -30,8 +30,9 @@ pub const MAX_REGIONS: usize = 32;
 pub struct View {
     /// Top-level `terraform` blocks, as Terraform reads them.
     pub body: Body,
-    /// Where each block the reader built is written: (its address, its header, all of it).
-    spans: Vec<(usize, Range<usize>, Range<usize>)>,
+    /// Where each block the reader built is written: (its address, its header, all of it,
+    /// whether its settings are passed at init).
+    spans: Vec<(usize, Range<usize>, Range<usize>, bool)>,
     /// Ranges whose expressions Terragrunt evaluates before Terraform reads anything, and
     /// whether only their interpolations are (a heredoc's `${…}`) or everything is (a
     /// `config` map's functions and references).
@@ -47,6 +48,9 @@ pub struct Built {
     pub block: Block,
     pub header: Range<usize>,
     pub whole: Range<usize>,
+    /// A backend's settings are passed at `terraform init` (`-backend-config`, as Terragrunt
+    /// does without `generate`), to the module's own `backend "s3"` block if it has one.
+    pub at_init: bool,
 }
 
 impl View {
@@ -56,10 +60,10 @@ impl View {
         let mut order = Vec::new();
         if let Some((mut wrapper, backends)) = built {
             for b in backends {
-                order.push((b.header, b.whole));
+                order.push((b.header, b.whole, b.at_init));
                 wrapper.block.body.push(b.block);
             }
-            order.insert(0, (wrapper.header, wrapper.whole));
+            order.insert(0, (wrapper.header, wrapper.whole, false));
             parsed.insert(0, wrapper.block);
         }
         let body: Body = parsed.into_iter().collect();
@@ -81,7 +85,7 @@ impl View {
             view.spans = addresses
                 .into_iter()
                 .zip(order)
-                .map(|(a, (h, w))| (a, h, w))
+                .map(|(a, (h, w, i))| (a, h, w, i))
                 .collect();
         }
         view
@@ -97,8 +101,14 @@ impl View {
         let address = block as *const Block as usize;
         self.spans
             .iter()
-            .find(|(a, _, _)| *a == address)
-            .map(|(_, h, w)| (h.clone(), w.clone()))
+            .find(|(a, ..)| *a == address)
+            .map(|(_, h, w, _)| (h.clone(), w.clone()))
+    }
+
+    /// Whether a backend block the reader built is passed at init ([`Built::at_init`]).
+    pub fn passed_at_init(&self, block: &Block) -> bool {
+        let address = block as *const Block as usize;
+        self.spans.iter().any(|(a, .., i)| *a == address && *i)
     }
 
     /// Whether the expression part at `span` is evaluated before Terraform reads the file
@@ -122,6 +132,7 @@ pub fn build_block(ident: &str, label: Option<&str>, header: Range<usize>, whole
         block,
         header,
         whole,
+        at_init: false,
     }
 }
 

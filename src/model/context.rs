@@ -102,6 +102,15 @@ impl<'a> BlockRef<'a> {
         self.block.span().unwrap_or_else(|| self.header_span())
     }
 
+    /// A backend whose settings are passed at `terraform init` to the module's own block
+    /// (Terragrunt's `remote_state` without `generate`): not a second backend.
+    pub fn passed_at_init(&self) -> bool {
+        self.file
+            .view
+            .as_ref()
+            .is_some_and(|v| v.passed_at_init(self.block))
+    }
+
     fn built_spans(&self) -> Option<(Range<usize>, Range<usize>)> {
         self.file.view.as_ref()?.block_spans(self.block)
     }
@@ -241,10 +250,15 @@ impl<'a> ModuleContext<'a> {
             overriding
         };
         let has_other_backend = effective_backends.iter().any(|b| b.label() != Some("s3"));
-        let s3_blocks: Vec<BlockRef<'a>> = effective_backends
+        let mut s3_blocks: Vec<BlockRef<'a>> = effective_backends
             .into_iter()
             .filter(|b| b.label() == Some("s3"))
             .collect();
+        // Settings passed at init (Terragrunt's `config` without `generate`) fill the module's
+        // empty `backend "s3" {}`: the pair is one configuration, the passed settings.
+        if s3_blocks.iter().any(BlockRef::passed_at_init) {
+            s3_blocks.retain(|b| b.passed_at_init() || !b.block.body.is_empty());
+        }
 
         // Partial files of the directory that an init command passes are linted with it only.
         let passed: Vec<&SourceFile> = module
