@@ -185,13 +185,15 @@ pub fn entries_as_body(text: &str, region: Range<usize>, entries: &[Entry]) -> S
     for entry in entries {
         if !entry.keep {
             blank(&mut out, at(entry.key.start)..at(entry.value.end));
-        } else if text.as_bytes()[entry.key.start] == b'"' {
-            out[at(entry.key.start)] = b' ';
-            out[at(entry.key.end) - 1] = b' ';
-        }
-        // `:` or `=` between key and value.
-        if let Some(i) = text[entry.key.end..entry.value.start].find(':') {
-            out[at(entry.key.end + i)] = b'=';
+        } else {
+            if text.as_bytes()[entry.key.start] == b'"' {
+                out[at(entry.key.start)] = b' ';
+                out[at(entry.key.end) - 1] = b' ';
+            }
+            // `:` or `=` between key and value.
+            if let Some(i) = text[entry.key.end..entry.value.start].find(':') {
+                out[at(entry.key.end + i)] = b'=';
+            }
         }
         // The comma that separates it from the next entry.
         let rest = &text[entry.value.end..region.end];

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use crate::diagnostic::{Diagnostic, Report};
 use crate::input::discover::{io_reason, FileEntry, ModuleFiles};
 use crate::input::read::{read_limited, ReadError};
-use crate::input::source::{too_large_message, ParseMode, SourceFile};
+use crate::input::source::{too_large_message, FileKind, ParseMode, SourceFile};
 use crate::linter::config::Config;
 use crate::linter::suppress;
 use crate::model::context::{Module, ModuleContext, Settings};
@@ -72,10 +72,33 @@ pub struct ModuleOutcome {
 
 /// Reads every file of a module. A file that cannot be read becomes a parse failure on it.
 pub fn load_module(files: &ModuleFiles, overrides: &[Buffer], mode: ParseMode) -> Module {
+    // An `.hcl` file an init command passes (`-backend-config=backend.hcl`) is a partial
+    // configuration, not a Terragrunt file.
+    let passed: Vec<&Path> = files
+        .init
+        .iter()
+        .flat_map(|(key, pairings)| pairings.for_module(key))
+        .flat_map(|p| &p.items)
+        .filter_map(|item| match item {
+            crate::input::init::pairing::Item::File { path, .. } => Some(path.as_path()),
+            _ => None,
+        })
+        .collect();
     let mut sources: Vec<(&PathBuf, SourceFile)> = files
         .files
         .iter()
-        .map(|(abs, entry)| (abs, read_entry(abs, entry, overrides, mode)))
+        .map(|(abs, entry)| {
+            let file = if entry.kind == FileKind::Terragrunt && passed.contains(&abs.as_path()) {
+                let entry = FileEntry {
+                    kind: FileKind::TfBackend,
+                    ..entry.clone()
+                };
+                read_entry(abs, &entry, overrides, mode)
+            } else {
+                read_entry(abs, entry, overrides, mode)
+            };
+            (abs, file)
+        })
         .collect();
     sources.sort_by(|a, b| a.1.path.cmp(&b.1.path));
     let init = match files.init {
