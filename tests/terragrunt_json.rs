@@ -6,8 +6,8 @@ mod common;
 #[path = "common/lsp.rs"]
 mod lsp;
 
-use lsp::Lsp;
 use common::{codes, copy_dir, repo, run, subdirs};
+use lsp::Lsp;
 use serde_json::{json, Value};
 
 fn snapshot_of(rel: &str) -> (String, String) {
@@ -62,7 +62,10 @@ fn a_config_map_is_an_s3_configuration_with_findings_on_its_entries() {
 
 #[test]
 fn terragrunt_only_keys_and_functions_in_a_complete_map_give_nothing() {
-    assert_eq!(found("fixtures/terragrunt/terragrunt-only-keys-complete"), []);
+    assert_eq!(
+        found("fixtures/terragrunt/terragrunt-only-keys-complete"),
+        []
+    );
     assert_eq!(found("fixtures/tfjson/complete"), []);
 }
 
@@ -87,7 +90,10 @@ fn a_heredoc_is_linted_as_terraform_at_its_own_lines() {
     // `var.prefix` is Terraform's (line 15); `${local.bucket}` is Terragrunt's.
     assert_eq!(
         f,
-        [("TFB301".to_string(), 10, 3), ("TFB601".to_string(), 15, 35)]
+        [
+            ("TFB301".to_string(), 10, 3),
+            ("TFB601".to_string(), 15, 35)
+        ]
     );
 }
 
@@ -128,12 +134,18 @@ fn json_is_never_fixed_and_says_so() {
     let before = std::fs::read(dir.path().join("main.tf.json")).unwrap();
     let out = run(dir.path(), &["--fix", "--unsafe-fixes", "."]);
     assert_eq!(out.code, 1, "{}", out.stderr);
-    assert_eq!(std::fs::read(dir.path().join("main.tf.json")).unwrap(), before);
+    assert_eq!(
+        std::fs::read(dir.path().join("main.tf.json")).unwrap(),
+        before
+    );
 }
 
 #[test]
 fn the_inventory_lists_every_form() {
-    let out = run(&repo(), &["backends", "fixtures/terragrunt", "fixtures/tfjson"]);
+    let out = run(
+        &repo(),
+        &["backends", "fixtures/terragrunt", "fixtures/tfjson"],
+    );
     assert_eq!(out.code, 0, "{}", out.stderr);
     insta::assert_snapshot!("terragrunt_json__backends", out.stdout);
 }
@@ -159,8 +171,8 @@ fn the_server_lints_hcl_and_tf_json_documents() {
         .filter_map(|d| d["code"].as_str())
         .collect();
     assert!(names.contains(&"TFB301"), "{published}");
-    let json_text = std::fs::read_to_string(repo().join("fixtures/tfjson/object-form/main.tf.json"))
-        .unwrap();
+    let json_text =
+        std::fs::read_to_string(repo().join("fixtures/tfjson/object-form/main.tf.json")).unwrap();
     let json_path = dir.path().join("main.tf.json");
     std::fs::write(&json_path, &json_text).unwrap();
     let uri = lsp.open(&json_path, &json_text);

@@ -19,9 +19,7 @@ use hcl_edit::expr::{Expression, Object};
 use hcl_edit::structure::{Attribute, Block, Body};
 use hcl_edit::{Ident, Span};
 
-use crate::input::view::{
-    build_block, object_entries, reparse_object, Built, Reparser, View,
-};
+use crate::input::view::{build_block, object_entries, reparse_object, Built, Reparser, View};
 
 /// The keys of a `config` map that Terragrunt uses itself and removes before it configures the
 /// backend (`terragruntOnlyConfigs` in
@@ -63,15 +61,25 @@ pub fn may_configure(bytes: &[u8]) -> bool {
             let before = &bytes[line_start..at];
             let before = before.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(before);
             let rest = &bytes[at + needle.len()..];
-            let blanks = rest.iter().take_while(|b| matches!(b, b' ' | b'\t')).count();
-            before.trim_ascii().is_empty()
-                && matches!(rest.get(blanks), Some(b'{' | b'"' | b'='))
+            let blanks = rest
+                .iter()
+                .take_while(|b| matches!(b, b' ' | b'\t'))
+                .count();
+            before.trim_ascii().is_empty() && matches!(rest.get(blanks), Some(b'{' | b'"' | b'='))
                 || before.trim_ascii().is_empty()
                     && blanks > 0
                     && rest.get(blanks).is_some_and(|b| b.is_ascii_alphabetic())
         })
     })
 }
+
+/// A `remote_state` block or attribute: its header, all of it, and its arguments (name,
+/// value, key span).
+type RemoteState<'b> = (
+    Range<usize>,
+    Range<usize>,
+    Vec<(String, &'b Expression, Range<usize>)>,
+);
 
 /// The view of a parsed Terragrunt file, or `None` when it configures no s3 backend.
 pub fn read(text: &str, body: &Body) -> Option<View> {
@@ -81,8 +89,7 @@ pub fn read(text: &str, body: &Body) -> Option<View> {
     let mut wrapper: Option<(Range<usize>, Range<usize>)> = None;
 
     // `remote_state { … }` blocks and `remote_state = { … }` attributes.
-    let mut remote_states: Vec<(Range<usize>, Range<usize>, Vec<(String, &Expression, Range<usize>)>)> =
-        Vec::new();
+    let mut remote_states: Vec<RemoteState> = Vec::new();
     for block in body.get_blocks("remote_state") {
         let header = block.ident.span().unwrap_or(0..0);
         let whole = block.span().unwrap_or_else(|| header.clone());
@@ -109,9 +116,9 @@ pub fn read(text: &str, body: &Body) -> Option<View> {
     }
     for (header, whole, attrs) in remote_states {
         let backend = attrs.iter().find(|(n, _, _)| n == "backend");
-        let is_s3 = backend.is_some_and(|(_, e, _)| {
-            matches!(e, Expression::String(s) if s.value().as_str() == "s3")
-        });
+        let is_s3 = backend.is_some_and(
+            |(_, e, _)| matches!(e, Expression::String(s) if s.value().as_str() == "s3"),
+        );
         if !is_s3 {
             continue;
         }
@@ -139,11 +146,13 @@ pub fn read(text: &str, body: &Body) -> Option<View> {
     }
 
     // `terraform_version_constraint`: the module's `required_version`.
-    let version = body.get_attribute("terraform_version_constraint").map(|attr| {
-        let mut attr: Attribute = attr.clone();
-        *attr.key.value_mut() = Ident::new("required_version");
-        attr
-    });
+    let version = body
+        .get_attribute("terraform_version_constraint")
+        .map(|attr| {
+            let mut attr: Attribute = attr.clone();
+            *attr.key.value_mut() = Ident::new("required_version");
+            attr
+        });
 
     // `generate` blocks whose contents is a heredoc holding a backend.
     let mut parsed: Vec<Block> = Vec::new();
@@ -165,7 +174,11 @@ pub fn read(text: &str, body: &Body) -> Option<View> {
         }
         if let Ok(heredoc) = reparser.body(lines.start, &text[lines.clone()]) {
             evaluated.push((lines, true));
-            parsed.extend(heredoc.into_blocks().filter(|b| b.ident.as_str() == "terraform"));
+            parsed.extend(
+                heredoc
+                    .into_blocks()
+                    .filter(|b| b.ident.as_str() == "terraform"),
+            );
         }
     }
 

@@ -14,7 +14,9 @@ use jsonc_parser::common::Ranged;
 use jsonc_parser::{CollectOptions, ParseOptions};
 
 use crate::input::source::ParseFailure;
-use crate::input::view::{build_block, is_identifier, reparse_object, Built, Entry, Reparser, View};
+use crate::input::view::{
+    build_block, is_identifier, reparse_object, Built, Entry, Reparser, View,
+};
 
 /// Strict JSON, as Terraform reads it.
 fn options() -> ParseOptions {
@@ -44,14 +46,15 @@ pub fn read(text: &str) -> Result<Option<View>, ParseFailure> {
     } else {
         text
     };
-    let parsed = jsonc_parser::parse_to_ast(json, &CollectOptions::default(), &options())
-        .map_err(|err| {
+    let parsed = jsonc_parser::parse_to_ast(json, &CollectOptions::default(), &options()).map_err(
+        |err| {
             let at = err.range().start.min(text.len());
             ParseFailure {
                 message: format!("invalid JSON: {}", err.kind()),
                 span: at..at,
             }
-        })?;
+        },
+    )?;
     let Some(Value::Object(root)) = parsed.value else {
         return Ok(None);
     };
@@ -86,8 +89,12 @@ pub fn read(text: &str) -> Result<Option<View>, ParseFailure> {
                         let open = s3.range.start;
                         let close = s3.range.end - 1;
                         let body = reparse_object(&mut reparser, text, open, close, &mut entries);
-                        let mut built =
-                            build_block("backend", Some("s3"), key.start..key.end, key.start..s3.range.end);
+                        let mut built = build_block(
+                            "backend",
+                            Some("s3"),
+                            key.start..key.end,
+                            key.start..s3.range.end,
+                        );
                         for attr in body.into_attributes() {
                             built.block.body.push(attr);
                         }
@@ -107,7 +114,10 @@ pub fn read(text: &str) -> Result<Option<View>, ParseFailure> {
 }
 
 /// Properties of `object` named `name`, in order (JSON allows a name twice).
-fn props<'o, 'a>(object: &'o Object<'a>, name: &'o str) -> impl Iterator<Item = &'o ObjectProp<'a>> {
+fn props<'o, 'a>(
+    object: &'o Object<'a>,
+    name: &'o str,
+) -> impl Iterator<Item = &'o ObjectProp<'a>> {
     object
         .properties
         .iter()

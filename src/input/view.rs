@@ -123,7 +123,12 @@ impl View {
 }
 
 /// A block named `ident` with no span of its own, at `header` within `whole`.
-pub fn build_block(ident: &str, label: Option<&str>, header: Range<usize>, whole: Range<usize>) -> Built {
+pub fn build_block(
+    ident: &str,
+    label: Option<&str>,
+    header: Range<usize>,
+    whole: Range<usize>,
+) -> Built {
     let mut block = Block::new(Decorated::new(Ident::new(ident)));
     if let Some(label) = label {
         block.labels = vec![BlockLabel::from(label)];
