@@ -712,10 +712,158 @@ fn shutdown_and_exit() {
     lsp.close_stdin();
     assert_eq!(lsp.wait_exit().code(), Some(1));
 
-    // Garbage on the wire ends it too.
+    // A header that cannot be framed ends it too (a body that is not JSON does not: see
+    // `a_body_that_is_not_json_is_answered_or_dropped_and_the_server_serves_on`).
     let (mut lsp, _) = Lsp::initialized(dir.path(), caps(), Value::Null);
-    lsp.write_raw(b"Content-Length: 5\r\n\r\n{{{{{");
+    lsp.write_raw(b"Content-Length: five\r\n\r\n{{{{{");
     assert_eq!(lsp.wait_exit().code(), Some(1));
+}
+
+/// A server initialized in a new directory, logging to `server.log` there: the directory,
+/// the client and the log's path.
+fn logged() -> (tempfile::TempDir, Lsp, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("server.log");
+    let mut lsp = Lsp::start(dir.path(), &["--log-file", log.to_str().unwrap()]);
+    lsp.initialize(dir.path(), caps(), Value::Null);
+    (dir, lsp, log)
+}
+
+/// The server has ended with exit code 1 on its own and logged `error`.
+fn ended_with(lsp: &mut Lsp, log: &Path, error: &str) {
+    assert_eq!(lsp.wait_exit().code(), Some(1));
+    let logged = std::fs::read_to_string(log).unwrap();
+    assert!(
+        logged.contains(&format!("connection closed: {error}")),
+        "{logged}"
+    );
+}
+
+/// The server still answers a request.
+fn serves_on(lsp: &mut Lsp) {
+    let response = lsp.request("textDocument/formatting", json!({}));
+    assert_eq!(response["error"]["code"], -32601, "{response}");
+}
+
+#[test]
+fn a_64_gib_content_length_ends_the_server_before_any_body_arrives() {
+    let (_dir, mut lsp, log) = logged();
+    // The header alone, stdin left open: the server does not wait for (or make room for) a
+    // body of 64 GiB, it refuses the length and exits.
+    lsp.write_raw(b"Content-Length: 68719476736\r\n\r\n{");
+    ended_with(
+        &mut lsp,
+        &log,
+        "Content-Length 68719476736 is over the limit of 67108864 bytes",
+    );
+}
+
+#[test]
+fn a_content_length_beyond_any_integer_ends_the_server() {
+    // Just over u64::MAX, and far over it.
+    let (_dir, mut lsp, log) = logged();
+    lsp.write_raw(b"Content-Length: 18446744073709551616\r\n\r\n");
+    ended_with(
+        &mut lsp,
+        &log,
+        "Content-Length 18446744073709551616 is over the limit of 67108864 bytes",
+    );
+    let (_dir, mut lsp, log) = logged();
+    let header = format!("Content-Length: {}\r\n\r\n", "9".repeat(300));
+    lsp.write_raw(header.as_bytes());
+    ended_with(
+        &mut lsp,
+        &log,
+        "Content-Length of 300 digits is over the limit of 67108864 bytes",
+    );
+}
+
+/// Frames a body given as raw text (serde_json cannot write a lone surrogate).
+fn raw(body: &str) -> Vec<u8> {
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend(body.as_bytes());
+    out
+}
+
+#[test]
+fn a_lone_surrogate_gets_a_parse_error_and_the_server_serves_on() {
+    let (dir, mut lsp, log) = logged();
+    lsp.write_raw(&raw(
+        r#"{"jsonrpc":"2.0","id":"half-emoji","method":"textDocument/hover","params":{"textDocument":{"uri":"file:///x/\ud83d.tf"},"position":{"line":0,"character":0}}}"#,
+    ));
+    let response = lsp.wait_for(|m| m["id"] == "half-emoji", "the parse error");
+    assert_eq!(response["error"]["code"], -32700, "{response}");
+    let message = response["error"]["message"].as_str().unwrap();
+    assert!(message.starts_with("Parse error: "), "{message}");
+    // A notification holding one has no one to answer: it is dropped.
+    let path = dir.path().join("main.tf");
+    lsp.write_raw(&raw(&format!(
+        r##"{{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{{"textDocument":{{"uri":"{}","languageId":"terraform","version":1,"text":"# \ud83d"}}}}}}"##,
+        lsp::uri(&path)
+    )));
+    serves_on(&mut lsp);
+    // The document was never opened; opening it properly works.
+    let uri = lsp.open(&path, GOOD_BACKEND);
+    assert_eq!(lsp.diagnostics(&uri)["diagnostics"], json!([]));
+    assert_eq!(lsp.shutdown().code(), Some(0));
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        logged.contains("undecodable message answered with error -32700: not JSON text"),
+        "{logged}"
+    );
+    assert!(
+        logged.contains("undecodable message dropped (no id)"),
+        "{logged}"
+    );
+}
+
+#[test]
+fn a_body_that_is_not_json_is_answered_or_dropped_and_the_server_serves_on() {
+    let (_dir, mut lsp, log) = logged();
+    // With an id before the point where it breaks: answered.
+    lsp.write_raw(&raw(
+        r#"{"jsonrpc":"2.0","id":41,"method":"x","params":{,}}"#,
+    ));
+    let response = lsp.wait_for(|m| m["id"] == 41, "the parse error");
+    assert_eq!(response["error"]["code"], -32700, "{response}");
+    // Without one: dropped.
+    lsp.write_raw(&raw("{{{{{"));
+    lsp.write_raw(b"Content-Length: 2\r\n\r\n\xff\xfe");
+    serves_on(&mut lsp);
+    // JSON that is no message: Invalid request.
+    lsp.write_raw(&raw(r#"{"jsonrpc":"2.0","id":42}"#));
+    let response = lsp.wait_for(|m| m["id"] == 42, "the invalid request");
+    assert_eq!(response["error"]["code"], -32600, "{response}");
+    serves_on(&mut lsp);
+    assert_eq!(lsp.shutdown().code(), Some(0));
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(
+        logged
+            .matches("undecodable message dropped (no id)")
+            .count(),
+        2,
+        "{logged}"
+    );
+}
+
+#[test]
+fn stdin_closed_inside_a_message_ends_the_server() {
+    // Inside the header.
+    let (_dir, mut lsp, log) = logged();
+    lsp.write_raw(b"Content-Len");
+    lsp.close_stdin();
+    ended_with(&mut lsp, &log, "the input ended inside a message header");
+    // Inside the body.
+    let (_dir, mut lsp, log) = logged();
+    lsp.write_raw(b"Content-Length: 200\r\n\r\n{\"jsonrpc\":");
+    lsp.close_stdin();
+    ended_with(&mut lsp, &log, "the input ended inside a message body");
+    // A complete `exit` under a header announcing more: not taken as `exit`.
+    let (_dir, mut lsp, log) = logged();
+    let exit = r#"{"jsonrpc":"2.0","method":"exit"}"#;
+    lsp.write_raw(format!("Content-Length: {}\r\n\r\n{exit}", exit.len() + 10).as_bytes());
+    lsp.close_stdin();
+    ended_with(&mut lsp, &log, "the input ended inside a message body");
 }
 
 #[test]

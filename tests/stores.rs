@@ -177,7 +177,7 @@ fn backends_shows_unknown_stores_and_missing_paths() {
             "backends",
             "--format",
             "json",
-            "fixtures/rules/TFB605/fires-empty-block-without-partial",
+            "fixtures/rules/TFB605/silent-empty-block-without-partial",
             "no/such/dir",
         ],
     );

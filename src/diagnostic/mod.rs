@@ -120,6 +120,14 @@ pub struct Summary {
     pub modules: usize,
     pub errors: usize,
     pub warnings: usize,
+    /// Backends configured entirely at `terraform init` where tfblint cannot see it (an
+    /// empty `backend "s3" {}` that nothing visible supplies): counted, not reported.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unseen_backends: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Everything a renderer needs: the sorted diagnostics, the masked source text of each file that
@@ -154,6 +162,7 @@ impl Report {
                 modules,
                 errors,
                 warnings,
+                unseen_backends: 0,
             },
         }
     }

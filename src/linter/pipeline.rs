@@ -68,6 +68,15 @@ pub struct ModuleOutcome {
     pub diagnostics: Vec<Diagnostic>,
     pub sources: Vec<(String, Arc<str>)>,
     pub files: usize,
+    /// Its s3 backends configured entirely where tfblint cannot see ([`crate::model::context::S3Config::is_deferred`]).
+    pub unseen_backends: usize,
+}
+
+impl ModuleOutcome {
+    /// Nothing to report or count.
+    pub fn is_empty(&self) -> bool {
+        self.diagnostics.is_empty() && self.unseen_backends == 0
+    }
 }
 
 /// Reads every file of a module. A file that cannot be read becomes a parse failure on it.
@@ -231,6 +240,7 @@ pub fn lint_module(module: &Module, options: &Options) -> ModuleOutcome {
     ModuleOutcome {
         diagnostics,
         sources,
+        unseen_backends: ctx.s3_configs.iter().filter(|c| c.is_deferred()).count(),
         files: module.files.len()
             + module
                 .init
@@ -284,13 +294,16 @@ pub fn run(
         }
     };
     let files = outcomes.iter().map(|o| o.files).sum();
+    let unseen = outcomes.iter().map(|o| o.unseen_backends).sum();
     let mut diagnostics = Vec::new();
     let mut sources = BTreeMap::new();
     for outcome in outcomes {
         diagnostics.extend(outcome.diagnostics);
         sources.extend(outcome.sources);
     }
-    Report::new(diagnostics, sources, files, modules.len())
+    let mut report = Report::new(diagnostics, sources, files, modules.len());
+    report.summary.unseen_backends = unseen;
+    report
 }
 
 /// Drops the findings that suppression comments silence, and returns the findings about the

@@ -110,21 +110,22 @@ pub fn run(
     }
     errors.sort();
     let files = seen.values().map(|(_, count)| count).sum();
+    let mut unseen = 0;
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut sources = BTreeMap::new();
     for (_, outcome) in outcomes {
+        unseen += outcome.unseen_backends;
         diagnostics.extend(outcome.diagnostics);
         sources.extend(outcome.sources);
     }
     for report in relinted {
+        unseen += report.summary.unseen_backends;
         diagnostics.extend(report.diagnostics);
         sources.extend(report.sources);
     }
-    (
-        Report::new(diagnostics, sources, files, seen.len()),
-        errors,
-        init_found,
-    )
+    let mut report = Report::new(diagnostics, sources, files, seen.len());
+    report.summary.unseen_backends = unseen;
+    (report, errors, init_found)
 }
 
 struct CloseOnDrop<'a>(&'a Mutex<SyncSender<Vec<(PathBuf, DirBatch)>>>);
@@ -273,11 +274,11 @@ fn lint_jobs(
     }
 }
 
-/// A module's findings, or `None` when it has none.
+/// A module's findings (and what else its outcome counts), or `None` when it has nothing.
 fn lint_job(key: PathBuf, batch: DirBatch, options: &Options) -> Option<Keyed> {
     let module = walked_module(batch, &options.cwd, options.parse_mode);
     let outcome = lint_module(&module, options);
-    (!outcome.diagnostics.is_empty()).then_some((key, outcome))
+    (!outcome.is_empty()).then_some((key, outcome))
 }
 
 /// The module of a walked directory, from the bytes the walk kept.

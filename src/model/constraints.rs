@@ -75,6 +75,13 @@ impl<'a> Constraints<'a> {
         Some(intersect_all(self.valid().map(|(_, _, c)| &c.set)))
     }
 
+    /// Whether the module may run `version` or a later one: true when nothing constrains it,
+    /// or when a constraint is invalid (no claim is built on a mistake).
+    pub fn admits_from(&self, version: Version) -> bool {
+        self.admitted()
+            .is_none_or(|set| !set.intersect(&VersionSet::range(version, None)).is_empty())
+    }
+
     /// When the module admits a version below `minimum`: the lowest such version, and the
     /// constraint that sets the module's lower bound (the one with the highest own lowest
     /// version), which is the one to raise.

@@ -95,9 +95,10 @@ pub struct Stores(u32);
 impl Stores {
     /// Every store.
     pub const ALL: Stores = Stores(u32::MAX);
-    /// Every store but AWS: named stores, generic S3-compatible ones and unknown ones (an
-    /// endpoint is written, and AWS needs none).
-    pub const S3_COMPATIBLE: Stores = Stores(!StoreId::Aws.bit());
+    /// Every store but AWS and `unknown`: named stores and generic S3-compatible ones. Nothing
+    /// is claimed about a store tfblint cannot see (an endpoint written as an expression, a
+    /// configuration left to `terraform init`): it gets only the rules for every store.
+    pub const S3_COMPATIBLE: Stores = Stores(!(StoreId::Aws.bit() | StoreId::Unknown.bit()));
     pub const SPACES: Stores = Stores::only(StoreId::Spaces);
 
     pub const fn only(id: StoreId) -> Stores {
@@ -705,7 +706,8 @@ mod tests {
     #[test]
     fn store_sets() {
         assert!(!Stores::S3_COMPATIBLE.contains(StoreId::Aws));
-        assert!(Stores::S3_COMPATIBLE.contains(StoreId::Unknown));
+        assert!(!Stores::S3_COMPATIBLE.contains(StoreId::Unknown));
+        assert!(Stores::S3_COMPATIBLE.contains(StoreId::S3Compatible));
         assert!(Stores::ALL.contains(StoreId::Aws));
         assert_eq!(Stores::SPACES.describe(), "Spaces");
         assert_eq!(Stores::only(StoreId::Oracle).describe(), "oracle");

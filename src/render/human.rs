@@ -186,6 +186,23 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 fn summary_line(report: &Report) -> String {
+    let mut out = counts_line(report);
+    let unseen = report.summary.unseen_backends;
+    if unseen > 0 {
+        let (verb, them) = if unseen == 1 {
+            ("is", "it")
+        } else {
+            ("are", "them")
+        };
+        out.push_str(&format!(
+            "{} {verb} configured at `terraform init` where tfblint cannot see it: pair {them} in tfblint.toml.\n",
+            plural(unseen, "backend")
+        ));
+    }
+    out
+}
+
+fn counts_line(report: &Report) -> String {
     let s = report.summary;
     let scope = format!(
         "{} in {}",

@@ -1,5 +1,6 @@
 //! TFB605 missing-bucket-or-key: a required argument (`bucket`, `key`) is set neither in the
-//! block nor in a partial file; or the whole configuration is left to `terraform init`.
+//! block nor in a partial file. An empty block whose settings tfblint cannot see is no finding:
+//! the summary counts it ([`crate::model::context::S3Config::is_deferred`]).
 
 use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
@@ -11,27 +12,13 @@ pub static RULE: Rule = Rule {
     name: "missing-bucket-or-key",
     severity: Severity::Warning,
     fix: Fixability::Never,
-    summary:
-        "An s3 configuration has no `bucket` or no `key`, or is left entirely to `terraform init`",
+    summary: "An s3 configuration sets some arguments but no `bucket` or no `key`",
     doc: rule_doc!("TFB605"),
     stores: Stores::ALL,
     check: Some(check),
 };
 
 fn check(ctx: &ModuleContext, sink: &mut Sink) {
-    for config in ctx.s3_configs.iter().filter(|c| c.is_deferred()) {
-        let (file, span) = config.anchor();
-        {
-            sink.report(
-                &RULE,
-                file,
-                span,
-                "this `backend \"s3\" {}` is empty, no `.tfbackend` file is next to it and no `terraform init` command tfblint can see passes it settings: they are expected at `terraform init -backend-config=…`, out of tfblint's sight",
-            )
-            .with_label("configured at init time")
-            .with_help("commit the partial configuration (e.g. `prod.s3.tfbackend`, without secrets) next to the block, or pair it with the module in `tfblint.toml` (`[backend-config]`), so tfblint can lint it; or write the settings in the block");
-        }
-    }
     for required in S3_ARGUMENTS.iter().filter(|a| a.required) {
         let name = required.name;
         for Missing { config, place } in ctx.missing(|c| c.get(name).is_some()) {

@@ -5,6 +5,7 @@ use crate::diagnostic::{Edit, Severity};
 use crate::fix::{self, edits, versions};
 use crate::input::source::SourceFile;
 use crate::model::context::{Arg, Engine, Missing, ModuleContext, S3Config};
+use crate::model::schema::MIN_TERRAFORM_FOR_LOCKFILE;
 use crate::model::stores::{StoreId, Support};
 use crate::model::value::Literal;
 
@@ -47,8 +48,9 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
         .with_help(help)
         .with_fix(lockfile_fix(ctx, file, "add `use_lockfile = true`", edit));
     }
-    // DynamoDB locking on AWS works, but Terraform 1.11 deprecated it (OpenTofu did not).
-    if ctx.engine == Engine::Terraform {
+    // DynamoDB locking on AWS works, but Terraform 1.11 deprecated it (OpenTofu did not): a
+    // module whose `required_version` keeps it below 1.11 has nothing to change.
+    if ctx.engine == Engine::Terraform && ctx.constraints.admits_from(MIN_TERRAFORM_FOR_LOCKFILE) {
         for config in ctx.s3_configs.iter().filter(|c| c.store.id == StoreId::Aws) {
             if config.get("use_lockfile").is_some() {
                 continue;

@@ -22,8 +22,13 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
     if !ctx.constraints.is_unconstrained() || ctx.code_elsewhere {
         return;
     }
-    // On AWS alone, only `use_lockfile` needs a recent version (Terraform 1.10, OpenTofu 1.10).
-    if ctx.s3_configs.iter().all(|c| c.store.id == StoreId::Aws) {
+    // On AWS alone, only `use_lockfile` needs a recent version (Terraform 1.10, OpenTofu 1.10);
+    // nothing is claimed about a store tfblint cannot see (`unknown`).
+    if ctx
+        .s3_configs
+        .iter()
+        .all(|c| matches!(c.store.id, StoreId::Aws | StoreId::Unknown))
+    {
         let Some(config) = ctx.s3_configs.iter().find(|c| {
             c.get("use_lockfile")
                 .is_some_and(|a| a.literal().as_bool() == Some(true))

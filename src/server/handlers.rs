@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::hash::{Hash, Hasher};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 use std::time::Instant;
 
 use lsp_server::{ErrorCode, Message, Notification, Request, Response};
@@ -29,7 +29,7 @@ pub(crate) struct Server {
     pub session: Session,
     pub capabilities: Capabilities,
     pub client: Client,
-    pub log: Log,
+    pub log: Arc<Log>,
     pub shutdown: bool,
 }
 

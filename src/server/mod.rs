@@ -10,7 +10,9 @@
 //! - [`session`]: open documents, folders and configurations, linting stale modules;
 //! - [`convert`]: findings as LSP diagnostics; [`actions`]: code actions and hover;
 //! - [`settings`]: the editor's options laid over `tfblint.toml`;
-//! - [`handlers`]: each request and notification.
+//! - [`handlers`]: each request and notification;
+//! - [`transport`]: the base protocol's framing on stdio, bounded (lsp-server's own reader
+//!   is not: see the module).
 //!
 //! The loop takes every message already waiting before it lints: a burst of `didChange`s is
 //! applied in order, then the module is linted once, on the latest text. Nothing here writes
@@ -22,19 +24,21 @@ mod handlers;
 mod session;
 mod settings;
 mod text;
+pub mod transport;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
 use std::time::Instant;
 
-use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
+use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use serde_json::{json, Value};
 
 use self::session::Session;
 use self::settings::Settings;
 use self::text::{uri_to_path, Encoding};
+use self::transport::Frame;
 use crate::linter::pipeline::WORKER_STACK_BYTES;
 
 /// How the server was started.
@@ -44,8 +48,9 @@ pub struct Options {
 }
 
 /// Runs the server until the client says `exit` or goes away. Exit code 0 after `shutdown`
-/// then `exit`; 1 when the client exits (or vanishes) without `shutdown`; 2 when the log
-/// file cannot be opened.
+/// then `exit`; 1 when the client exits (or vanishes) without `shutdown`, or when its input
+/// cannot be framed (a message over the size limit, a broken header, input ending inside a
+/// message); 2 when the log file cannot be opened.
 pub fn run(options: Options) -> ExitCode {
     let log = match Log::open(options.log_file.as_deref()) {
         Ok(log) => log,
@@ -65,9 +70,9 @@ pub fn run(options: Options) -> ExitCode {
     }
 }
 
-/// Where messages go: the connection's writer, and ids for the server's own requests.
+/// Where messages go: the writer thread, and ids for the server's own requests.
 pub(crate) struct Client {
-    connection: lsp_server::Connection,
+    outbox: mpsc::SyncSender<Message>,
     next_id: i32,
     /// The client stopped reading: stop serving.
     gone: bool,
@@ -75,7 +80,7 @@ pub(crate) struct Client {
 
 impl Client {
     fn send(&mut self, message: Message) {
-        if self.connection.sender.send(message).is_err() {
+        if self.outbox.send(message).is_err() {
             self.gone = true;
         }
     }
@@ -126,34 +131,34 @@ impl Capabilities {
 }
 
 fn serve(log: Log) -> u8 {
-    let (connection, io_threads) = Connection::stdio();
-    // Every message read goes into an unbounded queue, so the loop sees all that wait.
-    let (queue, inbox) = mpsc::channel();
-    let receiver = connection.receiver.clone();
-    let forwarder = std::thread::Builder::new()
-        .name("tfblint-inbox".into())
-        .spawn(move || {
-            for message in receiver {
-                if queue.send(message).is_err() {
-                    break;
-                }
-            }
-        });
-    if forwarder.is_err() {
+    let log = Arc::new(log);
+    let dropped_log = Arc::clone(&log);
+    let dropped = move |frame: &Frame| {
+        if let Frame::Undecodable { id, code, reason } = frame {
+            let what = if id.is_some() {
+                format!("answered with error {}", *code as i32)
+            } else {
+                "dropped (no id)".to_string()
+            };
+            dropped_log.line(format_args!("undecodable message {what}: {reason}"));
+        }
+    };
+    let Ok(stdio) = transport::stdio(dropped) else {
         return 1;
-    }
+    };
     let mut client = Client {
-        connection,
+        outbox: stdio.outbox,
         next_id: 0,
         gone: false,
     };
+    let inbox = stdio.inbox;
     let code = match initialize(&mut client, &inbox, &log) {
         Some((session, capabilities)) => {
             let mut server = handlers::Server {
                 session,
                 capabilities,
                 client,
-                log,
+                log: Arc::clone(&log),
                 shutdown: false,
             };
             let code = server.main_loop(&inbox);
@@ -164,12 +169,22 @@ fn serve(log: Log) -> u8 {
     };
     let gone = client.gone;
     drop(client);
-    // The writer sends what is queued and ends; the reader has ended (exit or end of input),
-    // unless the client stopped reading, when nothing is left to wait for.
-    if !gone {
-        let _ = io_threads.join();
+    if gone {
+        // The client stopped reading: the reader may be waiting on input that never comes.
+        return code;
     }
-    code
+    // The writer sends what is queued and ends; the reader has ended (`exit`, the end of
+    // input, or input it could not frame).
+    let _ = stdio.writer.join();
+    match stdio.reader.join() {
+        Ok(Ok(())) => code,
+        Ok(Err(error)) => {
+            log.line(format_args!("connection closed: {error}"));
+            let _ = writeln!(std::io::stderr(), "tfblint: error: server: {error}");
+            1
+        }
+        Err(_) => 1,
+    }
 }
 
 /// Waits for `initialize` (answering other requests with ServerNotInitialized), answers it.
