@@ -552,3 +552,187 @@ fn a_file_that_vanishes_or_changes_before_the_write_is_reported_and_not_written(
         errors[0]
     );
 }
+
+/// The text `--fix` gives the TFB301 fixture, and that fixture's text.
+fn fixed_and_original() -> (String, String) {
+    let plan = plan(&repo(), "fixtures/rules/TFB301/fires", false);
+    (plan.files[0].fixed.clone(), plan.files[0].original.clone())
+}
+
+fn symlink(target: &str, link: &Path) {
+    std::os::unix::fs::symlink(target, link).unwrap();
+}
+
+/// Every entry under `dir` (links not followed): path, and the link's target or the bytes.
+fn tree(dir: &Path) -> BTreeMap<PathBuf, Result<Vec<u8>, PathBuf>> {
+    let mut out = BTreeMap::new();
+    let mut entries: Vec<_> = fs::read_dir(dir).unwrap().map(|e| e.unwrap()).collect();
+    entries.sort_by_key(|e| e.path());
+    for entry in entries {
+        let path = entry.path();
+        let kind = entry.file_type().unwrap();
+        if kind.is_symlink() {
+            out.insert(path.clone(), Err(fs::read_link(&path).unwrap()));
+        } else if kind.is_dir() {
+            out.extend(tree(&path));
+        } else {
+            out.insert(path.clone(), Ok(fs::read(&path).unwrap()));
+        }
+    }
+    out
+}
+
+/// A repository (`.git` is enough) with `shared/backend.tf` holding the TFB301 fixture, mode
+/// 0640, and the directory `envs/prod`.
+fn repo_with_shared_backend() -> (tempfile::TempDir, PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("repo");
+    fs::create_dir_all(root.join(".git")).unwrap();
+    fs::create_dir_all(root.join("shared")).unwrap();
+    fs::create_dir_all(root.join("envs/prod")).unwrap();
+    let shared = root.join("shared/backend.tf");
+    fs::write(&shared, fixed_and_original().1).unwrap();
+    fs::set_permissions(&shared, fs::Permissions::from_mode(0o640)).unwrap();
+    (tmp, root)
+}
+
+#[test]
+fn fix_through_a_symlink_writes_its_target_and_keeps_the_link() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_tmp, root) = repo_with_shared_backend();
+    let (fixed, _) = fixed_and_original();
+    let link = root.join("envs/prod/backend.tf");
+    symlink("../../shared/backend.tf", &link);
+    let out = run(&root, &["--fix", "envs/prod/backend.tf"]);
+    assert_ne!(out.code, 2, "{}", out.stderr);
+    assert!(out.stdout.contains("fixed (1 file)"), "{}", out.stdout);
+    assert_eq!(
+        fs::read_link(&link).unwrap(),
+        Path::new("../../shared/backend.tf")
+    );
+    let shared = root.join("shared/backend.tf");
+    assert_eq!(fs::read_to_string(&shared).unwrap(), fixed);
+    let mode = fs::metadata(&shared).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o640);
+    // Nothing else was left behind (no temporary file beside the link or the target).
+    let entries: Vec<PathBuf> = tree(&root).into_keys().collect();
+    assert_eq!(
+        entries,
+        [root.join("envs/prod/backend.tf"), shared],
+        "{entries:?}"
+    );
+}
+
+#[test]
+fn fix_through_a_chain_of_symlinks_writes_the_last_target() {
+    let (_tmp, root) = repo_with_shared_backend();
+    let (fixed, _) = fixed_and_original();
+    symlink(
+        "../../shared/backend.tf",
+        &root.join("envs/prod/common.tf.link"),
+    );
+    symlink("common.tf.link", &root.join("envs/prod/backend.tf"));
+    let out = run(&root, &["--fix", "envs/prod/backend.tf"]);
+    assert_ne!(out.code, 2, "{}", out.stderr);
+    assert_eq!(
+        fs::read_to_string(root.join("shared/backend.tf")).unwrap(),
+        fixed
+    );
+    let links = tree(&root);
+    assert_eq!(
+        links[&root.join("envs/prod/backend.tf")],
+        Err(PathBuf::from("common.tf.link"))
+    );
+    assert_eq!(
+        links[&root.join("envs/prod/common.tf.link")],
+        Err(PathBuf::from("../../shared/backend.tf"))
+    );
+    assert_eq!(links.len(), 3, "{links:?}");
+}
+
+#[test]
+fn fix_through_a_symlink_that_leaves_the_repository_is_refused() {
+    let (tmp, root) = repo_with_shared_backend();
+    let (_, original) = fixed_and_original();
+    let outside = tmp.path().join("outside");
+    fs::create_dir_all(&outside).unwrap();
+    fs::write(outside.join("backend.tf"), &original).unwrap();
+    symlink(
+        "../../../outside/backend.tf",
+        &root.join("envs/prod/backend.tf"),
+    );
+    // Inside the repository, but in `.git`.
+    fs::write(root.join(".git/backend.tf"), &original).unwrap();
+    symlink("../../.git/backend.tf", &root.join("envs/prod/git.tf"));
+    let before = tree(tmp.path());
+    for (name, reason) in [
+        ("backend.tf", "a symlink to a file outside the repository"),
+        ("git.tf", "a symlink to a file outside the repository"),
+    ] {
+        let named = format!("envs/prod/{name}");
+        let out = run(&root, &["--fix", &named]);
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        let line = format!("tfblint: error: {named}: not written: {reason}\n");
+        assert!(out.stderr.ends_with(&line), "{}", out.stderr);
+        assert_eq!(out.stderr.matches("error").count(), 1, "{}", out.stderr);
+        // Nothing written anywhere: every file, link and directory as it was.
+        assert_eq!(tree(tmp.path()), before);
+    }
+
+    // Outside a repository, the directory the link is in is the boundary.
+    let plain = tempfile::tempdir().unwrap();
+    fs::create_dir_all(plain.path().join("mod")).unwrap();
+    fs::write(plain.path().join("shared.tf"), &original).unwrap();
+    symlink("../shared.tf", &plain.path().join("mod/backend.tf"));
+    let before = tree(plain.path());
+    let out = run(plain.path(), &["--fix", "mod/backend.tf"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.ends_with(
+            "mod/backend.tf: not written: a symlink to a file outside its directory \
+             (not in a git repository)\n"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(tree(plain.path()), before);
+}
+
+#[test]
+fn fix_through_a_dangling_symlink_writes_nothing() {
+    let (tmp, root) = repo_with_shared_backend();
+    let link = root.join("envs/prod/backend.tf");
+    symlink("nowhere.tf", &link);
+    let before = tree(tmp.path());
+    let out = run(&root, &["--fix", "envs/prod/backend.tf"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(tree(tmp.path()), before);
+
+    // A link whose target vanishes between the plan and the write.
+    fs::remove_file(&link).unwrap();
+    symlink("../../shared/backend.tf", &link);
+    let planned = plan(&root, "envs/prod/backend.tf", false);
+    let absolute = Plan {
+        files: planned
+            .files
+            .into_iter()
+            .map(|mut f| {
+                f.path = root.join(&f.path);
+                f
+            })
+            .collect(),
+    };
+    assert_eq!(absolute.writable().count(), 1);
+    fs::remove_file(root.join("shared/backend.tf")).unwrap();
+    let (written, errors) = fix::write(&absolute);
+    assert!(written.is_empty());
+    assert_eq!(errors.len(), 1);
+    assert!(
+        errors[0].ends_with("not written: a symlink to nothing"),
+        "{}",
+        errors[0]
+    );
+    assert!(fs::symlink_metadata(&link).unwrap().is_symlink());
+    assert_eq!(tree(&root.join("shared")), BTreeMap::new());
+}

@@ -12,6 +12,8 @@ use crate::input::init::{self, SourceKind};
 use crate::input::source::FileKind;
 use crate::input::walk::{self, BatchSink, DirBatch, ReadMode, WalkOptions};
 
+pub use crate::input::read::io_reason;
+
 /// A file that may run `terraform init`, found while walking.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InitSourceEntry {
@@ -312,14 +314,6 @@ pub fn canonical_file_key(path: &Path) -> Option<PathBuf> {
         _ => Path::new("."),
     };
     Some(std::fs::canonicalize(dir).ok()?.join(path.file_name()?))
-}
-
-pub fn io_reason(err: &std::io::Error) -> String {
-    match err.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => err.to_string(),
-    }
 }
 
 /// `path` made absolute against `cwd` and normalised without touching the file system.

@@ -20,6 +20,7 @@
 pub mod classify;
 pub mod discover;
 pub mod init;
+pub mod kind;
 pub mod read;
 pub mod scope;
 pub mod source;

@@ -4,6 +4,15 @@ use std::path::Path;
 
 use crate::input::source::MAX_FILE_BYTES;
 
+/// How an I/O error reads in a message: "no such file or directory", "permission denied".
+pub fn io_reason(err: &std::io::Error) -> String {
+    match err.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => err.to_string(),
+    }
+}
+
 /// Why [`read_limited`] returned no bytes.
 #[derive(Debug)]
 pub enum ReadError {

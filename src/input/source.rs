@@ -1,71 +1,18 @@
 //! One file on disk: its bytes decoded, its lines indexed, its HCL parsed.
 
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use hcl_edit::structure::Body;
 use hcl_edit::Span;
 
 use crate::diagnostic::Position;
+pub use crate::input::kind::FileKind;
 use crate::input::view::View;
 
 /// Files larger than this are not parsed; they get a TFB001 finding instead.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
-
-/// What a file is to Terraform, by its name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum FileKind {
-    /// `*.tf`: configuration.
-    Tf,
-    /// `*.tofu`: OpenTofu configuration, overriding the `.tf` file of the same stem.
-    Tofu,
-    /// `*.tfbackend`: a partial backend configuration for `terraform init -backend-config`
-    /// (and any file an init command passes as one, whatever its name).
-    TfBackend,
-    /// A Terragrunt file (`*.hcl`): read for the s3 backend it writes ([`crate::input::terragrunt`]).
-    Terragrunt,
-    /// Terraform's JSON syntax (`*.tf.json`, `*.tofu.json`, [`crate::input::tfjson`]).
-    TfJson,
-    /// A file that runs `terraform init` (a workflow, a script, a Makefile): not HCL; only
-    /// its `-backend-config` arguments are read.
-    InitSource,
-}
-
-impl FileKind {
-    /// The kind of a file found while walking, or `None` for files tfblint does not read.
-    pub fn from_path(path: &Path) -> Option<FileKind> {
-        match path.extension()?.to_str()? {
-            "json" => {
-                let stem = Path::new(path.file_stem()?);
-                matches!(stem.extension()?.to_str()?, "tf" | "tofu").then_some(FileKind::TfJson)
-            }
-            "hcl" => Some(FileKind::Terragrunt),
-            "tf" => Some(FileKind::Tf),
-            "tofu" => Some(FileKind::Tofu),
-            "tfbackend" => Some(FileKind::TfBackend),
-            _ => None,
-        }
-    }
-
-    /// The kind of a file named on the command line: linted as given, so an unknown
-    /// extension is read as configuration.
-    pub fn for_named_file(path: &Path) -> FileKind {
-        Self::from_path(path).unwrap_or(FileKind::Tf)
-    }
-
-    pub fn is_config(self) -> bool {
-        matches!(
-            self,
-            FileKind::Tf | FileKind::Tofu | FileKind::Terragrunt | FileKind::TfJson
-        )
-    }
-
-    /// Whether tfblint can fix the file: not JSON (no byte-preserving JSON editing).
-    pub fn is_fixable(self) -> bool {
-        self != FileKind::TfJson
-    }
-}
 
 /// Why a file has no syntax tree.
 #[derive(Debug, Clone, PartialEq, Eq)]

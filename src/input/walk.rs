@@ -244,7 +244,7 @@ fn error_message(err: &ignore::Error) -> Option<String> {
     }
     let io = inner.io_error()?;
     let path = path.map(|p| p.display().to_string()).unwrap_or_default();
-    Some(format!("{path}: {}", crate::input::discover::io_reason(io)))
+    Some(format!("{path}: {}", crate::input::read::io_reason(io)))
 }
 
 /// The files tfblint reads directly in `dir` (not below), with the walk's ignore rules: the

@@ -8,14 +8,15 @@
 //! Before anything is written, each changed file must parse again and no rule fixed in it may
 //! still fire more than it did unfixably before; a file failing either is left alone.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Edit, Fix};
 use crate::fix::{apply, touched, FixOptions};
-use crate::input::discover::{io_reason, ModuleFiles};
+use crate::input::discover::{absolute, io_reason, ModuleFiles};
+use crate::input::init::repo_root;
 use crate::input::source::parse_recovering;
 use crate::linter::pipeline::{lint_module, load_module, Buffer, Options};
 
@@ -265,27 +266,26 @@ fn check(
     None
 }
 
-/// Writes `text` to `path` atomically: a temporary file in the same directory, given the
-/// file's permissions, then renamed over it. `expected` is the text the fix was planned on:
-/// a file that changed, vanished or became read-only since is not written.
+/// Writes `text` to `path` atomically: a temporary file beside the file written, given its
+/// permissions, then renamed over it. `expected` is the text the fix was planned on: a file
+/// that changed, vanished or became read-only since is not written. A symlink is never
+/// replaced: its target is written, when [`write_target`] allows it.
 ///
 /// The error says why, without the path ("the file is read-only").
 pub fn write_atomic(path: &Path, expected: &str, text: &str) -> Result<(), String> {
-    let meta = std::fs::metadata(path).map_err(|e| io_reason(&e))?;
+    let target = write_target(path)?;
+    let meta = std::fs::metadata(&target).map_err(|e| io_reason(&e))?;
     if !meta.is_file() {
         return Err("not a regular file".into());
     }
     if meta.permissions().readonly() {
         return Err("the file is read-only".into());
     }
-    let on_disk = std::fs::read(path).map_err(|e| io_reason(&e))?;
+    let on_disk = std::fs::read(&target).map_err(|e| io_reason(&e))?;
     if on_disk != expected.as_bytes() {
         return Err("the file changed on disk while tfblint was fixing it".into());
     }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let dir = target.parent().unwrap_or(Path::new("/"));
     let fail = |e: std::io::Error| io_reason(&e);
     let mut tmp = tempfile::Builder::new()
         .prefix(".tfblint-fix-")
@@ -294,8 +294,46 @@ pub fn write_atomic(path: &Path, expected: &str, text: &str) -> Result<(), Strin
     tmp.write_all(text.as_bytes()).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;
     std::fs::set_permissions(tmp.path(), meta.permissions()).map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
+    tmp.persist(&target).map_err(|e| fail(e.error))?;
     Ok(())
+}
+
+/// The file a fix of `path` is written to: the file it names, through every symlink (in its
+/// name or its directories), as a canonical path. It must lie inside the git repository of
+/// the directory `path` is named in (that directory itself outside a repository), and not
+/// under `.git`; anything else is refused, nothing written.
+pub fn write_target(path: &Path) -> Result<PathBuf, String> {
+    let cwd = std::env::current_dir().map_err(|e| io_reason(&e))?;
+    let named = absolute(&cwd, path);
+    let dir = named.parent().unwrap_or(Path::new("/"));
+    let repository = repo_root(dir, &mut HashMap::new());
+    let root = repository.as_deref().unwrap_or(dir);
+    let root = std::fs::canonicalize(root).map_err(|e| io_reason(&e))?;
+    let link = std::fs::symlink_metadata(&named)
+        .map_err(|e| io_reason(&e))?
+        .is_symlink();
+    let target = match std::fs::canonicalize(&named) {
+        Ok(target) => target,
+        Err(e) if link && e.kind() == std::io::ErrorKind::NotFound => {
+            return Err("a symlink to nothing".into())
+        }
+        Err(e) => return Err(io_reason(&e)),
+    };
+    let inside = target
+        .strip_prefix(&root)
+        .is_ok_and(|rest| !rest.components().any(|c| c.as_os_str() == ".git"));
+    if inside {
+        return Ok(target);
+    }
+    let what = if link {
+        "a symlink to a file"
+    } else {
+        "a file"
+    };
+    Err(match repository {
+        Some(_) => format!("{what} outside the repository"),
+        None => format!("{what} outside its directory (not in a git repository)"),
+    })
 }
 
 /// Writes every writable file of a plan; returns the files written and the errors.

@@ -9,7 +9,7 @@ use crate::input::init::pairing::{Item, Pairing, Pairings};
 use crate::input::source::{FileKind, ParseMode, SourceFile};
 use crate::model::init::{CliSetting, FileRef, InitConfig, InitData, InitItem};
 
-use super::pipeline::{read_entry, Buffer};
+use super::buffer::{read_entry, Buffer};
 
 /// The init data of a module whose files are `local` (canonical key → index in the module's
 /// sorted files).

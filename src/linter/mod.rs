@@ -13,6 +13,7 @@
 //! May use: [`crate::diagnostic`], [`crate::input`], [`crate::model`], [`crate::fix`] and
 //! [`crate::rules`]. Never the renderers or a front end.
 
+pub mod buffer;
 pub mod config;
 pub mod fixer;
 pub mod init_load;

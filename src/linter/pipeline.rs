@@ -7,9 +7,11 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Report};
-use crate::input::discover::{io_reason, FileEntry, ModuleFiles};
-use crate::input::read::{read_limited, ReadError};
-use crate::input::source::{too_large_message, FileKind, ParseMode, SourceFile};
+use crate::input::discover::FileEntry;
+use crate::input::discover::ModuleFiles;
+use crate::input::source::{FileKind, ParseMode, SourceFile};
+use crate::linter::buffer::read_entry;
+pub use crate::linter::buffer::Buffer;
 use crate::linter::config::Config;
 use crate::linter::suppress;
 use crate::model::context::{Module, ModuleContext, Settings};
@@ -51,15 +53,6 @@ impl Default for Options {
         let cwd = PathBuf::from(".");
         Options::new(Config::default_in(&cwd), cwd)
     }
-}
-
-/// A file's text supplied by the caller instead of read from disk: stdin, or an editor's
-/// unsaved buffer. `path` is the file's path as named: relative to the working directory, or
-/// absolute (the pipeline's own functions take absolute paths).
-#[derive(Debug, Clone)]
-pub struct Buffer {
-    pub path: PathBuf,
-    pub bytes: Vec<u8>,
 }
 
 /// The findings of one module, and its files' masked texts for snippets.
@@ -125,31 +118,6 @@ pub fn load_module(files: &ModuleFiles, overrides: &[Buffer], mode: ParseMode) -
         dir: files.dir.clone(),
         files: sources.into_iter().map(|(_, f)| f).collect(),
         init,
-    }
-}
-
-pub(crate) fn read_entry(
-    abs: &Path,
-    entry: &FileEntry,
-    overrides: &[Buffer],
-    mode: ParseMode,
-) -> SourceFile {
-    let (path, display, kind) = (entry.path.clone(), entry.display.clone(), entry.kind);
-    let is_this = |o: &&Buffer| {
-        o.path == abs || crate::input::discover::canonical_file_key(&o.path).as_deref() == Some(abs)
-    };
-    if let Some(o) = overrides.iter().find(is_this) {
-        return SourceFile::from_bytes_with(path, display, kind, o.bytes.clone(), mode);
-    }
-    match read_limited(&entry.path) {
-        Ok(bytes) => SourceFile::from_bytes_with(path, display, kind, bytes, mode),
-        Err(ReadError::TooLarge(len)) => {
-            SourceFile::unreadable(path, display, kind, too_large_message(len))
-        }
-        Err(ReadError::Io(err)) => {
-            let message = format!("cannot read file: {}", io_reason(&err));
-            SourceFile::unreadable(path, display, kind, message)
-        }
     }
 }
 

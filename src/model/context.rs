@@ -7,31 +7,17 @@
 
 use std::collections::HashSet;
 use std::ops::Range;
-use std::path::PathBuf;
 
-use hcl_edit::expr::Expression;
-use hcl_edit::structure::{Attribute, Block};
-use hcl_edit::Span;
+use hcl_edit::structure::Block;
 
 use crate::input::source::{FileKind, SourceFile};
 use crate::model::constraints::Constraints;
-use crate::model::init::{CliSetting, FileRef, InitData, InitItem};
+use crate::model::init::{CliSetting, InitItem};
+pub use crate::model::module::{Arg, BlockRef, Module};
 use crate::model::s3config::body_args;
 pub use crate::model::s3config::{EndpointArg, Missing, S3Config};
-use crate::model::schema::CREDENTIAL_ARGUMENTS;
-use crate::model::stores::StoreSetting;
-use crate::model::value::Literal;
-
-/// Which program will run the configuration.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum Engine {
-    #[default]
-    Terraform,
-    #[serde(rename = "opentofu")]
-    #[value(name = "opentofu")]
-    OpenTofu,
-}
+pub use crate::model::schema::Engine;
+use crate::model::stores::{StoreSetting, Stores};
 
 /// What a run knows beyond the files: chosen by flags and `tfblint.toml`.
 #[derive(Debug, Clone, Default)]
@@ -42,131 +28,6 @@ pub struct Settings {
     pub spaces_regions: Vec<String>,
     /// Which store configurations without an endpoint target.
     pub store: StoreSetting,
-}
-
-/// A directory's Terraform files, sorted by path, and what `terraform init` passes to it.
-#[derive(Debug, Default)]
-pub struct Module {
-    pub dir: PathBuf,
-    pub files: Vec<SourceFile>,
-    pub init: InitData,
-}
-
-impl Module {
-    pub fn file(&self, r: FileRef) -> &SourceFile {
-        match r {
-            FileRef::Local(i) => &self.files[i],
-            FileRef::Extra(i) => &self.init.files[i],
-        }
-    }
-
-    /// Every file: the directory's, then those init commands bring in.
-    pub fn all_files(&self) -> impl Iterator<Item = &SourceFile> {
-        self.files.iter().chain(&self.init.files)
-    }
-}
-
-/// A block and the file it is in.
-#[derive(Debug, Clone, Copy)]
-pub struct BlockRef<'a> {
-    pub file: &'a SourceFile,
-    pub block: &'a Block,
-}
-
-impl<'a> BlockRef<'a> {
-    /// `backend "s3"`: from the identifier to the end of the last label. (A block a reader
-    /// built, say from a Terragrunt `config` map, is where the reader says it is written.)
-    pub fn header_span(&self) -> Range<usize> {
-        if let Some((header, _)) = self.built_spans() {
-            return header;
-        }
-        let start = self.block.ident.span().map_or(0, |s| s.start);
-        let end = self
-            .block
-            .labels
-            .last()
-            .and_then(|l| l.span())
-            .or_else(|| self.block.ident.span())
-            .map_or(start, |s| s.end);
-        start..end
-    }
-
-    pub fn label(&self) -> Option<&'a str> {
-        self.block.labels.first().map(|l| l.as_str())
-    }
-
-    pub fn span(&self) -> Range<usize> {
-        if let Some((_, whole)) = self.built_spans() {
-            return whole;
-        }
-        self.block.span().unwrap_or_else(|| self.header_span())
-    }
-
-    /// A backend whose settings are passed at `terraform init` to the module's own block
-    /// (Terragrunt's `remote_state` without `generate`): not a second backend.
-    pub fn passed_at_init(&self) -> bool {
-        self.file
-            .view
-            .as_ref()
-            .is_some_and(|v| v.passed_at_init(self.block))
-    }
-
-    fn built_spans(&self) -> Option<(Range<usize>, Range<usize>)> {
-        self.file.view.as_ref()?.block_spans(self.block)
-    }
-}
-
-/// An attribute (`name = value`) and the file it is in.
-#[derive(Debug, Clone, Copy)]
-pub struct Arg<'a> {
-    pub file: &'a SourceFile,
-    pub attr: &'a Attribute,
-    /// Set on the command line (`-backend-config=KEY=VALUE`): `file` holds the command.
-    pub cli: Option<&'a CliSetting>,
-}
-
-impl<'a> Arg<'a> {
-    pub fn name(&self) -> &'a str {
-        self.attr.key.value().as_str()
-    }
-
-    pub fn expr(&self) -> &'a Expression {
-        &self.attr.value
-    }
-
-    pub fn literal(&self) -> Literal<'a> {
-        Literal::of(&self.attr.value)
-    }
-
-    /// The whole `name = value` (on the command line: the `KEY=VALUE`).
-    pub fn span(&self) -> Range<usize> {
-        if let Some(cli) = self.cli {
-            return cli.key_span.start.min(cli.value_span.start)..cli.value_span.end;
-        }
-        self.attr.span().unwrap_or(0..0)
-    }
-
-    pub fn key_span(&self) -> Range<usize> {
-        if let Some(cli) = self.cli {
-            return cli.key_span.clone();
-        }
-        self.attr.key.span().unwrap_or_else(|| self.span())
-    }
-
-    pub fn value_span(&self) -> Range<usize> {
-        if let Some(cli) = self.cli {
-            return cli.value_span.clone();
-        }
-        self.attr.value.span().unwrap_or_else(|| self.span())
-    }
-
-    pub(crate) fn of(file: &'a SourceFile, attr: &'a Attribute) -> Self {
-        Arg {
-            file,
-            attr,
-            cli: None,
-        }
-    }
 }
 
 /// Everything the rules see of one module.
@@ -363,31 +224,6 @@ impl<'a> ModuleContext<'a> {
             .find(|c| c.block.is_some())
             .map(S3Config::anchor)
     }
-
-    /// Byte ranges of secret values, per file index in `module.files`, to mask in snippets.
-    pub fn secret_ranges(&self) -> Vec<(&'a SourceFile, Range<usize>)> {
-        let mut ranges: Vec<(&'a SourceFile, Range<usize>)> = self
-            .s3_arguments()
-            .into_iter()
-            .filter(|a| CREDENTIAL_ARGUMENTS.iter().any(|(n, _)| *n == a.name()))
-            .filter_map(|a| {
-                let span = a.value_span();
-                let inner = a.file.string_contents(&span).unwrap_or(span);
-                (!inner.is_empty()).then_some((a.file, inner))
-            })
-            .collect();
-        // DigitalOcean tokens, provider credentials and URL credentials.
-        ranges.extend(crate::model::secrets::secret_ranges(self));
-        // Credentials on any init command line of the files holding them.
-        let extra = &self.module.init;
-        ranges.extend(
-            extra
-                .secrets
-                .iter()
-                .map(|(i, r)| (&extra.files[*i], r.clone())),
-        );
-        ranges
-    }
 }
 
 /// Whether `engine` reads `file`: Terraform ignores `.tofu` files; OpenTofu reads them and
@@ -425,5 +261,90 @@ fn effective_required_versions<'a>(terraform_blocks: &[BlockRef<'a>]) -> Vec<Arg
             .copied()
             .collect(),
         None => args(false),
+    }
+}
+
+impl<'a> ModuleContext<'a> {
+    /// The configurations (not deferred) where `present` is false, grouped so that a value
+    /// missing from a block and from every partial file laid over it is reported once.
+    pub fn missing<'c>(&'c self, present: impl Fn(&S3Config<'a>) -> bool) -> Vec<Missing<'c, 'a>> {
+        let mut out: Vec<Missing<'c, 'a>> = Vec::new();
+        let configs: Vec<&S3Config<'a>> = self
+            .s3_configs
+            .iter()
+            .filter(|c| !c.is_deferred() && !c.open)
+            .collect();
+        let same_block = |a: &S3Config<'a>, b: &S3Config<'a>| match (a.block, b.block) {
+            (Some(x), Some(y)) => std::ptr::eq(x.block, y.block),
+            _ => false,
+        };
+        for (i, config) in configs.iter().enumerate() {
+            if present(config) {
+                continue;
+            }
+            let group: Vec<&S3Config<'a>> = configs
+                .iter()
+                .filter(|c| same_block(c, config))
+                .copied()
+                .collect();
+            let all_missing = group.len() > 1 && group.iter().all(|c| !present(c));
+            if !all_missing {
+                out.push(Missing {
+                    config,
+                    place: config.where_missing(),
+                });
+                continue;
+            }
+            // Report the whole group once, at its first configuration.
+            if configs[..i].iter().any(|c| same_block(c, config)) {
+                continue;
+            }
+            let place = if group.iter().any(|c| c.init.is_some()) {
+                let origins: Vec<String> = group
+                    .iter()
+                    .filter_map(|c| match c.init_origin() {
+                        Some(origin) => Some(origin),
+                        None => c.partial.map(|p| format!("in `{}`", p.file_name())),
+                    })
+                    .collect();
+                format!("in the backend block, {}", origins.join(", or "))
+            } else {
+                let names: Vec<String> = group
+                    .iter()
+                    .filter_map(|c| c.partial)
+                    .map(|p| format!("`{}`", p.file_name()))
+                    .collect();
+                format!("in the backend block or in any of {}", names.join(", "))
+            };
+            out.push(Missing { config, place });
+        }
+        out
+    }
+}
+
+impl<'a> ModuleContext<'a> {
+    /// How module-level messages name the store: "Spaces" (as they always did) when a
+    /// configuration is on Spaces, the store's name when all are on one named store, else
+    /// "an S3-compatible store".
+    pub fn store_name(&self) -> &'static str {
+        if self.s3_configs.iter().any(|c| c.is_spaces()) {
+            return "Spaces";
+        }
+        let mut ids = self.s3_configs.iter().map(|c| c.store.id);
+        match ids.next() {
+            Some(id) if id.is_named() && ids.all(|other| other == id) => id.name(),
+            _ => "an S3-compatible store",
+        }
+    }
+
+    /// The module as a rule for `stores` sees it: only the configurations on those stores.
+    /// `None` when that is every configuration (the module itself will do).
+    pub fn for_stores(&self, stores: Stores) -> Option<ModuleContext<'a>> {
+        if self.s3_configs.iter().all(|c| stores.contains(c.store.id)) {
+            return None;
+        }
+        let mut view = self.clone();
+        view.s3_configs.retain(|c| stores.contains(c.store.id));
+        Some(view)
     }
 }

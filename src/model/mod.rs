@@ -19,6 +19,7 @@ pub mod context;
 pub mod endpoints;
 pub mod init;
 pub mod masking;
+pub mod module;
 pub mod s3config;
 pub mod schema;
 pub mod secrets;

@@ -1,6 +1,7 @@
 //! One effective s3 configuration ([`S3Config`]): a `backend "s3"` block with what is laid
 //! over it (a partial file, or what one `terraform init` command passes), its arguments in the
-//! order Terraform merges them, and how to say where something is missing.
+//! order Terraform merges them, how to say where something is missing, and the store it talks
+//! to ([`detect`], with the data of [`crate::model::stores`]).
 
 use std::ops::Range;
 
@@ -9,10 +10,14 @@ use hcl_edit::structure::Body;
 use hcl_edit::Span;
 
 use crate::input::source::SourceFile;
-use crate::model::context::{Arg, BlockRef, Module, ModuleContext};
+use crate::model::endpoints::endpoint_values;
 use crate::model::init::{InitConfig, InitItem};
+use crate::model::module::{Arg, BlockRef, Module};
+use crate::model::schema::SKIP_FLAGS;
 use crate::model::spaces::Endpoint;
-use crate::model::stores::{self, Detected, StoreSetting};
+use crate::model::stores::{
+    is_aws_region, store_of_host, Detected, Evidence, Need, Origin, StoreId, StoreSetting, Support,
+};
 use crate::model::value::{object_get, Literal};
 
 /// One effective s3 backend configuration: a `backend "s3"` block, a partial file, or both
@@ -32,7 +37,7 @@ pub struct S3Config<'a> {
     pub partials: Vec<&'a SourceFile>,
     /// The init command passes something tfblint cannot know: nothing is missing for sure.
     pub open: bool,
-    /// The store it talks to ([`stores::detect`]).
+    /// The store it talks to ([`detect`]).
     pub store: Detected,
 }
 
@@ -76,7 +81,7 @@ impl<'a> S3Config<'a> {
 
     fn detect_store(&mut self, setting: &StoreSetting) {
         let (home, _) = self.anchor();
-        self.store = stores::detect(self, setting.for_file(&home.path));
+        self.store = detect(self, setting.for_file(&home.path));
     }
 
     /// The block with what one init command passes, in command-line order.
@@ -195,7 +200,7 @@ impl<'a> S3Config<'a> {
 
     /// Whether the store is DigitalOcean Spaces (by its endpoint, or by the `store` setting).
     pub fn is_spaces(&self) -> bool {
-        self.store.id == stores::StoreId::Spaces
+        self.store.id == StoreId::Spaces
     }
 }
 
@@ -238,60 +243,201 @@ pub struct Missing<'c, 'a> {
     pub place: String,
 }
 
-impl<'a> ModuleContext<'a> {
-    /// The configurations (not deferred) where `present` is false, grouped so that a value
-    /// missing from a block and from every partial file laid over it is reported once.
-    pub fn missing<'c>(&'c self, present: impl Fn(&S3Config<'a>) -> bool) -> Vec<Missing<'c, 'a>> {
-        let mut out: Vec<Missing<'c, 'a>> = Vec::new();
-        let configs: Vec<&S3Config<'a>> = self
-            .s3_configs
-            .iter()
-            .filter(|c| !c.is_deferred() && !c.open)
-            .collect();
-        let same_block = |a: &S3Config<'a>, b: &S3Config<'a>| match (a.block, b.block) {
-            (Some(x), Some(y)) => std::ptr::eq(x.block, y.block),
-            _ => false,
-        };
-        for (i, config) in configs.iter().enumerate() {
-            if present(config) {
-                continue;
-            }
-            let group: Vec<&S3Config<'a>> = configs
-                .iter()
-                .filter(|c| same_block(c, config))
-                .copied()
-                .collect();
-            let all_missing = group.len() > 1 && group.iter().all(|c| !present(c));
-            if !all_missing {
-                out.push(Missing {
-                    config,
-                    place: config.where_missing(),
-                });
-                continue;
-            }
-            // Report the whole group once, at its first configuration.
-            if configs[..i].iter().any(|c| same_block(c, config)) {
-                continue;
-            }
-            let place = if group.iter().any(|c| c.init.is_some()) {
-                let origins: Vec<String> = group
-                    .iter()
-                    .filter_map(|c| match c.init_origin() {
-                        Some(origin) => Some(origin),
-                        None => c.partial.map(|p| format!("in `{}`", p.file_name())),
-                    })
-                    .collect();
-                format!("in the backend block, {}", origins.join(", or "))
-            } else {
-                let names: Vec<String> = group
-                    .iter()
-                    .filter_map(|c| c.partial)
-                    .map(|p| format!("`{}`", p.file_name()))
-                    .collect();
-                format!("in the backend block or in any of {}", names.join(", "))
+/// Where a schema path is set in one configuration.
+#[derive(Debug, Clone)]
+pub struct Setting<'a> {
+    pub file: &'a SourceFile,
+    /// The argument's name or the object key.
+    pub key_span: Range<usize>,
+    pub expr: &'a Expression,
+}
+
+/// The setting Terraform would use for `path` (`bucket`, `endpoints.s3`) in `config`, when it
+/// is written literally enough to find.
+pub fn lookup<'a>(config: &S3Config<'a>, path: &str) -> Option<Setting<'a>> {
+    match path.split_once('.') {
+        None => config.get(path).map(|arg| Setting {
+            file: arg.file,
+            key_span: arg.key_span(),
+            expr: arg.expr(),
+        }),
+        Some((name, key)) => {
+            let arg = config.get(name)?;
+            let Literal::Object(object) = arg.literal() else {
+                return None;
             };
-            out.push(Missing { config, place });
+            let (key_span, expr) = object_get(object, key)?;
+            Some(Setting {
+                file: arg.file,
+                key_span,
+                expr,
+            })
+        }
+    }
+}
+
+/// What the S3 endpoint of `config` is: a literal URL, an expression, or nothing. Written as a
+/// block (`endpoints { s3 = … }`, which TFB207 reports), its `s3` still says what was meant.
+enum Written {
+    Url(String),
+    Expression,
+    Absent,
+}
+
+fn written_endpoint(config: &S3Config) -> Written {
+    let of = |literal: Literal| match literal {
+        Literal::Str(s) if s.trim().is_empty() => Written::Absent,
+        Literal::Str(s) => Written::Url(s.to_string()),
+        Literal::Null => Written::Absent,
+        _ => Written::Expression,
+    };
+    if let Some(arg) = config.get("endpoints") {
+        match arg.literal() {
+            Literal::Object(obj) => {
+                if let Some((_, expr)) = object_get(obj, "s3") {
+                    return of(Literal::of(expr));
+                }
+            }
+            Literal::Null => {}
+            _ => return Written::Expression,
+        }
+    }
+    if let Some(arg) = config.get("endpoint") {
+        return of(arg.literal());
+    }
+    let block_form = config.block.and_then(|b| {
+        b.block
+            .body
+            .get_blocks("endpoints")
+            .find_map(|e| e.body.get_attribute("s3"))
+    });
+    match block_form {
+        Some(attr) => of(Literal::of(&attr.value)),
+        None => Written::Absent,
+    }
+}
+
+/// What shows that a configuration without an endpoint targets an S3-compatible store.
+pub fn evidence(config: &S3Config) -> Option<Evidence> {
+    let is_true = |name: &str| {
+        config
+            .get(name)
+            .is_some_and(|a| a.literal().as_bool() == Some(true))
+    };
+    if let Some((flag, _)) = SKIP_FLAGS.iter().find(|(f, _)| is_true(f)) {
+        return Some(Evidence::SkipFlag(flag));
+    }
+    if let Some(flag) = ["use_path_style", "force_path_style"]
+        .into_iter()
+        .find(|f| is_true(f))
+    {
+        return Some(Evidence::PathStyle(flag));
+    }
+    if let Some(region) = config.get("region").and_then(|a| a.literal().as_str()) {
+        if !region.is_empty() && !is_aws_region(region) {
+            return Some(Evidence::Region(region.to_string()));
+        }
+    }
+    endpoint_values(config.arguments.iter().copied())
+        .into_iter()
+        .filter(|v| v.name != "endpoints.s3" && v.name != "endpoint")
+        .find(|v| {
+            !v.endpoint.host.is_empty() && store_of_host(&v.endpoint.host, None) != StoreId::Aws
+        })
+        .map(|v| Evidence::OtherEndpoint(v.name))
+}
+
+/// The store of one configuration. `setting` is what the `store` setting says for it.
+pub fn detect(config: &S3Config, setting: Option<StoreId>) -> Detected {
+    let detected = |id, origin, endpoint| Detected {
+        id,
+        origin,
+        endpoint,
+    };
+    match written_endpoint(config) {
+        Written::Url(url) => {
+            let parsed = Endpoint::parse(&url);
+            let port = parsed
+                .spans
+                .port
+                .clone()
+                .and_then(|r| url.get(r.start + 1..r.end)?.parse().ok());
+            let id = if parsed.host.is_empty() {
+                StoreId::S3Compatible
+            } else {
+                store_of_host(&parsed.host, port)
+            };
+            detected(id, Origin::Endpoint, Some(url))
+        }
+        Written::Expression => detected(StoreId::Unknown, Origin::Expression, None),
+        Written::Absent => match setting {
+            Some(id) => detected(id, Origin::Setting, None),
+            None if config.is_deferred() => detected(StoreId::Unknown, Origin::Init, None),
+            None => match evidence(config) {
+                Some(e) => detected(StoreId::S3Compatible, Origin::Evidence(e), None),
+                None => detected(StoreId::Aws, Origin::Default, None),
+            },
+        },
+    }
+}
+
+impl<'a> S3Config<'a> {
+    /// Every file that gives this configuration a value, in order: the file of its block
+    /// (which declares the backend, even when empty), then each other file one of its
+    /// arguments is written in (a partial file, or the workflow or script whose `terraform
+    /// init` passes a `-backend-config=KEY=VALUE`).
+    pub fn files(&self) -> Vec<&'a SourceFile> {
+        let mut out: Vec<&'a SourceFile> = self.block.map(|b| b.file).into_iter().collect();
+        for arg in &self.arguments {
+            if !out.iter().any(|f| std::ptr::eq(*f, arg.file)) {
+                out.push(arg.file);
+            }
+        }
+        // Partial files an init command passes, even those that set nothing.
+        for p in self.partial.iter().chain(&self.partials) {
+            if !out.iter().any(|f| std::ptr::eq(*f, *p)) {
+                out.push(p);
+            }
         }
         out
+    }
+
+    /// The skip flags this configuration's store needs: all five, but for those its vendor
+    /// documents as not needed.
+    pub fn needs_flag(&self, flag: &str) -> bool {
+        !matches!(self.store.store().flag_need(flag), Some(Need::NotNeeded(_)))
+    }
+
+    /// Whether DynamoDB locking cannot work here: the store is known, is not AWS, and does not
+    /// document a DynamoDB-compatible table reached through `endpoints.dynamodb`.
+    pub fn lacks_dynamodb(&self) -> bool {
+        let known = matches!(self.store.origin, Origin::Endpoint | Origin::Setting);
+        let id = self.store.id;
+        if !known || matches!(id, StoreId::Aws | StoreId::Unknown) {
+            return false;
+        }
+        match self.store.store().dynamodb {
+            Support::Documented(_) => !self.has_dynamodb_endpoint(),
+            Support::Undocumented => true,
+        }
+    }
+
+    /// `endpoints.dynamodb` or `dynamodb_endpoint` is set to something.
+    pub fn has_dynamodb_endpoint(&self) -> bool {
+        let set = |path| {
+            lookup(self, path)
+                .is_some_and(|s| !matches!(Literal::of(s.expr), Literal::Null | Literal::Str("")))
+        };
+        set("endpoints.dynamodb") || set("dynamodb_endpoint")
+    }
+
+    /// "on Cloudflare R2, " for a named store other than Spaces (whose messages predate
+    /// stores), else "".
+    pub fn on_store(&self) -> String {
+        if self.store.id.is_named() && self.store.id != StoreId::Spaces {
+            format!("on {}, ", self.store.id.name())
+        } else {
+            String::new()
+        }
     }
 }

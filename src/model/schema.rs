@@ -1,13 +1,6 @@
 //! Facts about Terraform's s3 backend that several rules share, and the backend's schema as
 //! data ([`S3_ARGUMENTS`]).
 
-use std::ops::Range;
-
-use hcl_edit::expr::Expression;
-
-use crate::input::source::SourceFile;
-use crate::model::context::{Engine, S3Config};
-use crate::model::value::{object_get, Literal};
 use crate::model::version::Version;
 
 /// The five AWS-only checks that must be off on an S3-compatible store, and why.
@@ -54,6 +47,17 @@ pub const MIN_OPENTOFU_FOR_BACKEND: Version = Version::new(1, 6, 0);
 
 /// OpenTofu has `use_lockfile` from 1.10.0.
 pub const MIN_OPENTOFU_FOR_LOCKFILE: Version = Version::new(1, 10, 0);
+
+/// Which program will run the configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Engine {
+    #[default]
+    Terraform,
+    #[serde(rename = "opentofu")]
+    #[value(name = "opentofu")]
+    OpenTofu,
+}
 
 impl Engine {
     /// The product name for messages.
@@ -443,39 +447,6 @@ pub fn other_engine(engine: Engine) -> Engine {
     match engine {
         Engine::Terraform => Engine::OpenTofu,
         Engine::OpenTofu => Engine::Terraform,
-    }
-}
-
-/// Where a schema path is set in one configuration.
-#[derive(Debug, Clone)]
-pub struct Setting<'a> {
-    pub file: &'a SourceFile,
-    /// The argument's name or the object key.
-    pub key_span: Range<usize>,
-    pub expr: &'a Expression,
-}
-
-/// The setting Terraform would use for `path` (`bucket`, `endpoints.s3`) in `config`, when it
-/// is written literally enough to find.
-pub fn lookup<'a>(config: &S3Config<'a>, path: &str) -> Option<Setting<'a>> {
-    match path.split_once('.') {
-        None => config.get(path).map(|arg| Setting {
-            file: arg.file,
-            key_span: arg.key_span(),
-            expr: arg.expr(),
-        }),
-        Some((name, key)) => {
-            let arg = config.get(name)?;
-            let Literal::Object(object) = arg.literal() else {
-                return None;
-            };
-            let (key_span, expr) = object_get(object, key)?;
-            Some(Setting {
-                file: arg.file,
-                key_span,
-                expr,
-            })
-        }
     }
 }
 

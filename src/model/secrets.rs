@@ -13,6 +13,7 @@ use hcl_edit::{Decorated, Span, Spanned};
 use crate::input::source::SourceFile;
 use crate::model::context::{Arg, ModuleContext};
 use crate::model::endpoints::endpoint_values;
+use crate::model::schema::CREDENTIAL_ARGUMENTS;
 
 /// DigitalOcean API token prefixes and what each token is.
 pub const TOKEN_PREFIXES: &[(&str, &str)] = &[
@@ -264,6 +265,33 @@ pub fn secret_ranges<'a>(ctx: &ModuleContext<'a>) -> Vec<(&'a SourceFile, Range<
         }
     }
     out
+}
+
+impl<'a> ModuleContext<'a> {
+    /// Byte ranges of secret values, per file index in `module.files`, to mask in snippets.
+    pub fn secret_ranges(&self) -> Vec<(&'a SourceFile, Range<usize>)> {
+        let mut ranges: Vec<(&'a SourceFile, Range<usize>)> = self
+            .s3_arguments()
+            .into_iter()
+            .filter(|a| CREDENTIAL_ARGUMENTS.iter().any(|(n, _)| *n == a.name()))
+            .filter_map(|a| {
+                let span = a.value_span();
+                let inner = a.file.string_contents(&span).unwrap_or(span);
+                (!inner.is_empty()).then_some((a.file, inner))
+            })
+            .collect();
+        // DigitalOcean tokens, provider credentials and URL credentials.
+        ranges.extend(secret_ranges(self));
+        // Credentials on any init command line of the files holding them.
+        let extra = &self.module.init;
+        ranges.extend(
+            extra
+                .secrets
+                .iter()
+                .map(|(i, r)| (&extra.files[*i], r.clone())),
+        );
+        ranges
+    }
 }
 
 #[cfg(test)]

@@ -3,8 +3,6 @@
 //! from; `docs/stores.md` quotes them. A store whose vendor documents nothing gets the general
 //! S3-compatible rules.
 
-use super::stores::StoreId;
-
 /// The regions Terraform's region check accepts: aws-sdk-go-base `endpoints/endpoints_gen.go`
 /// (commit 71dcf8a, 2026-07-01), generated from aws-sdk-go-v2's `endpoints.json`; Terraform's
 /// `validation.SupportedRegion` checks membership in it.
@@ -371,3 +369,65 @@ pub static STORES: &[Store] = &[
         ..store(StoreId::Unknown, "unknown", "an unknown store")
     },
 ];
+
+/// A store tfblint knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StoreId {
+    Aws,
+    Spaces,
+    CloudflareR2,
+    BackblazeB2,
+    Hetzner,
+    Scaleway,
+    Linode,
+    Ovhcloud,
+    Wasabi,
+    Exoscale,
+    Vultr,
+    Yandex,
+    Oracle,
+    Localstack,
+    /// Any other endpoint: MinIO, Ceph, Garage, a private host, an IP address.
+    S3Compatible,
+    /// The endpoint is an expression, or the configuration is left to `terraform init`.
+    Unknown,
+}
+
+impl StoreId {
+    pub fn store(self) -> &'static Store {
+        STORES
+            .iter()
+            .find(|s| s.id == self)
+            .expect("every StoreId has a row in STORES")
+    }
+
+    /// The key used in `tfblint.toml`, `tfblint backends` and the docs: `cloudflare-r2`.
+    pub fn key(self) -> &'static str {
+        self.store().key
+    }
+
+    /// The store's name for messages: `Cloudflare R2`.
+    pub fn name(self) -> &'static str {
+        self.store().name
+    }
+
+    /// A store named by its vendor (not AWS, not generic, not unknown).
+    pub fn is_named(self) -> bool {
+        !matches!(
+            self,
+            StoreId::Aws | StoreId::S3Compatible | StoreId::Unknown
+        )
+    }
+
+    /// Looks a store up by its key.
+    pub fn from_key(key: &str) -> Option<StoreId> {
+        STORES
+            .iter()
+            .find(|s| s.key.eq_ignore_ascii_case(key.trim()))
+            .map(|s| s.id)
+    }
+
+    pub(crate) const fn bit(self) -> u32 {
+        1 << self as u32
+    }
+}

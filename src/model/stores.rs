@@ -1,4 +1,5 @@
-//! Which store an s3 configuration talks to, decided here and only here.
+//! Which store an s3 configuration talks to: the stores and what decides between them, as data.
+//! [`detect`](crate::model::s3config::detect) decides, and only it, from the configuration:
 //!
 //! - an endpoint written as a literal URL: the store whose domain its host is under
 //!   ([`STORES`]), `aws` for an `amazonaws.com` host, `s3-compatible` for any other host;
@@ -8,85 +9,19 @@
 //!   shows an S3-compatible target ([`Evidence`]): then `s3-compatible`, and TFB201 says the
 //!   endpoint was forgotten.
 //!
-//! The values come from the configuration's merged arguments ([`S3Config::get`]), so every
-//! source of values the model has (the block, partial files) counts.
+//! The values come from the configuration's merged arguments
+//! ([`S3Config::get`](crate::model::s3config::S3Config::get)), so every source of values the
+//! model has (the block, partial files) counts.
 
 use std::path::{Path, PathBuf};
 
 use globset::GlobSet;
 
-use crate::input::source::SourceFile;
-use crate::model::context::{ModuleContext, S3Config};
-use crate::model::endpoints::endpoint_values;
-use crate::model::schema::SKIP_FLAGS;
 use crate::model::spaces::Endpoint;
-use crate::model::value::{object_get, Literal};
 
 pub use super::store_table::{
-    FlagNeed, Need, PathStyle, RegionFact, Store, Support, AWS_REGIONS, STORES,
+    FlagNeed, Need, PathStyle, RegionFact, Store, StoreId, Support, AWS_REGIONS, STORES,
 };
-
-/// A store tfblint knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum StoreId {
-    Aws,
-    Spaces,
-    CloudflareR2,
-    BackblazeB2,
-    Hetzner,
-    Scaleway,
-    Linode,
-    Ovhcloud,
-    Wasabi,
-    Exoscale,
-    Vultr,
-    Yandex,
-    Oracle,
-    Localstack,
-    /// Any other endpoint: MinIO, Ceph, Garage, a private host, an IP address.
-    S3Compatible,
-    /// The endpoint is an expression, or the configuration is left to `terraform init`.
-    Unknown,
-}
-
-impl StoreId {
-    pub fn store(self) -> &'static Store {
-        STORES
-            .iter()
-            .find(|s| s.id == self)
-            .expect("every StoreId has a row in STORES")
-    }
-
-    /// The key used in `tfblint.toml`, `tfblint backends` and the docs: `cloudflare-r2`.
-    pub fn key(self) -> &'static str {
-        self.store().key
-    }
-
-    /// The store's name for messages: `Cloudflare R2`.
-    pub fn name(self) -> &'static str {
-        self.store().name
-    }
-
-    /// A store named by its vendor (not AWS, not generic, not unknown).
-    pub fn is_named(self) -> bool {
-        !matches!(
-            self,
-            StoreId::Aws | StoreId::S3Compatible | StoreId::Unknown
-        )
-    }
-
-    /// Looks a store up by its key.
-    pub fn from_key(key: &str) -> Option<StoreId> {
-        STORES
-            .iter()
-            .find(|s| s.key.eq_ignore_ascii_case(key.trim()))
-            .map(|s| s.id)
-    }
-
-    const fn bit(self) -> u32 {
-        1 << self as u32
-    }
-}
 
 /// A set of stores: the ones a rule applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -238,199 +173,6 @@ pub fn is_aws_region(region: &str) -> bool {
     AWS_REGIONS.contains(&region)
 }
 
-/// What the S3 endpoint of `config` is: a literal URL, an expression, or nothing. Written as a
-/// block (`endpoints { s3 = … }`, which TFB207 reports), its `s3` still says what was meant.
-enum Written {
-    Url(String),
-    Expression,
-    Absent,
-}
-
-fn written_endpoint(config: &S3Config) -> Written {
-    let of = |literal: Literal| match literal {
-        Literal::Str(s) if s.trim().is_empty() => Written::Absent,
-        Literal::Str(s) => Written::Url(s.to_string()),
-        Literal::Null => Written::Absent,
-        _ => Written::Expression,
-    };
-    if let Some(arg) = config.get("endpoints") {
-        match arg.literal() {
-            Literal::Object(obj) => {
-                if let Some((_, expr)) = object_get(obj, "s3") {
-                    return of(Literal::of(expr));
-                }
-            }
-            Literal::Null => {}
-            _ => return Written::Expression,
-        }
-    }
-    if let Some(arg) = config.get("endpoint") {
-        return of(arg.literal());
-    }
-    let block_form = config.block.and_then(|b| {
-        b.block
-            .body
-            .get_blocks("endpoints")
-            .find_map(|e| e.body.get_attribute("s3"))
-    });
-    match block_form {
-        Some(attr) => of(Literal::of(&attr.value)),
-        None => Written::Absent,
-    }
-}
-
-/// What shows that a configuration without an endpoint targets an S3-compatible store.
-pub fn evidence(config: &S3Config) -> Option<Evidence> {
-    let is_true = |name: &str| {
-        config
-            .get(name)
-            .is_some_and(|a| a.literal().as_bool() == Some(true))
-    };
-    if let Some((flag, _)) = SKIP_FLAGS.iter().find(|(f, _)| is_true(f)) {
-        return Some(Evidence::SkipFlag(flag));
-    }
-    if let Some(flag) = ["use_path_style", "force_path_style"]
-        .into_iter()
-        .find(|f| is_true(f))
-    {
-        return Some(Evidence::PathStyle(flag));
-    }
-    if let Some(region) = config.get("region").and_then(|a| a.literal().as_str()) {
-        if !region.is_empty() && !is_aws_region(region) {
-            return Some(Evidence::Region(region.to_string()));
-        }
-    }
-    endpoint_values(config.arguments.iter().copied())
-        .into_iter()
-        .filter(|v| v.name != "endpoints.s3" && v.name != "endpoint")
-        .find(|v| {
-            !v.endpoint.host.is_empty() && store_of_host(&v.endpoint.host, None) != StoreId::Aws
-        })
-        .map(|v| Evidence::OtherEndpoint(v.name))
-}
-
-/// The store of one configuration. `setting` is what the `store` setting says for it.
-pub fn detect(config: &S3Config, setting: Option<StoreId>) -> Detected {
-    let detected = |id, origin, endpoint| Detected {
-        id,
-        origin,
-        endpoint,
-    };
-    match written_endpoint(config) {
-        Written::Url(url) => {
-            let parsed = Endpoint::parse(&url);
-            let port = parsed
-                .spans
-                .port
-                .clone()
-                .and_then(|r| url.get(r.start + 1..r.end)?.parse().ok());
-            let id = if parsed.host.is_empty() {
-                StoreId::S3Compatible
-            } else {
-                store_of_host(&parsed.host, port)
-            };
-            detected(id, Origin::Endpoint, Some(url))
-        }
-        Written::Expression => detected(StoreId::Unknown, Origin::Expression, None),
-        Written::Absent => match setting {
-            Some(id) => detected(id, Origin::Setting, None),
-            None if config.is_deferred() => detected(StoreId::Unknown, Origin::Init, None),
-            None => match evidence(config) {
-                Some(e) => detected(StoreId::S3Compatible, Origin::Evidence(e), None),
-                None => detected(StoreId::Aws, Origin::Default, None),
-            },
-        },
-    }
-}
-
-impl<'a> ModuleContext<'a> {
-    /// How module-level messages name the store: "Spaces" (as they always did) when a
-    /// configuration is on Spaces, the store's name when all are on one named store, else
-    /// "an S3-compatible store".
-    pub fn store_name(&self) -> &'static str {
-        if self.s3_configs.iter().any(|c| c.is_spaces()) {
-            return "Spaces";
-        }
-        let mut ids = self.s3_configs.iter().map(|c| c.store.id);
-        match ids.next() {
-            Some(id) if id.is_named() && ids.all(|other| other == id) => id.name(),
-            _ => "an S3-compatible store",
-        }
-    }
-
-    /// The module as a rule for `stores` sees it: only the configurations on those stores.
-    /// `None` when that is every configuration (the module itself will do).
-    pub fn for_stores(&self, stores: Stores) -> Option<ModuleContext<'a>> {
-        if self.s3_configs.iter().all(|c| stores.contains(c.store.id)) {
-            return None;
-        }
-        let mut view = self.clone();
-        view.s3_configs.retain(|c| stores.contains(c.store.id));
-        Some(view)
-    }
-}
-
-impl<'a> S3Config<'a> {
-    /// Every file that gives this configuration a value, in order: the file of its block
-    /// (which declares the backend, even when empty), then each other file one of its
-    /// arguments is written in (a partial file, or the workflow or script whose `terraform
-    /// init` passes a `-backend-config=KEY=VALUE`).
-    pub fn files(&self) -> Vec<&'a SourceFile> {
-        let mut out: Vec<&'a SourceFile> = self.block.map(|b| b.file).into_iter().collect();
-        for arg in &self.arguments {
-            if !out.iter().any(|f| std::ptr::eq(*f, arg.file)) {
-                out.push(arg.file);
-            }
-        }
-        // Partial files an init command passes, even those that set nothing.
-        for p in self.partial.iter().chain(&self.partials) {
-            if !out.iter().any(|f| std::ptr::eq(*f, *p)) {
-                out.push(p);
-            }
-        }
-        out
-    }
-
-    /// The skip flags this configuration's store needs: all five, but for those its vendor
-    /// documents as not needed.
-    pub fn needs_flag(&self, flag: &str) -> bool {
-        !matches!(self.store.store().flag_need(flag), Some(Need::NotNeeded(_)))
-    }
-
-    /// Whether DynamoDB locking cannot work here: the store is known, is not AWS, and does not
-    /// document a DynamoDB-compatible table reached through `endpoints.dynamodb`.
-    pub fn lacks_dynamodb(&self) -> bool {
-        let known = matches!(self.store.origin, Origin::Endpoint | Origin::Setting);
-        let id = self.store.id;
-        if !known || matches!(id, StoreId::Aws | StoreId::Unknown) {
-            return false;
-        }
-        match self.store.store().dynamodb {
-            Support::Documented(_) => !self.has_dynamodb_endpoint(),
-            Support::Undocumented => true,
-        }
-    }
-
-    /// `endpoints.dynamodb` or `dynamodb_endpoint` is set to something.
-    pub fn has_dynamodb_endpoint(&self) -> bool {
-        let set = |path| {
-            crate::model::schema::lookup(self, path)
-                .is_some_and(|s| !matches!(Literal::of(s.expr), Literal::Null | Literal::Str("")))
-        };
-        set("endpoints.dynamodb") || set("dynamodb_endpoint")
-    }
-
-    /// "on Cloudflare R2, " for a named store other than Spaces (whose messages predate
-    /// stores), else "".
-    pub fn on_store(&self) -> String {
-        if self.store.id.is_named() && self.store.id != StoreId::Spaces {
-            format!("on {}, ", self.store.id.name())
-        } else {
-            String::new()
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::path::PathBuf;
@@ -438,6 +180,7 @@ mod tests {
     use super::*;
     use crate::input::source::{FileKind, SourceFile};
     use crate::model::context::{Module, ModuleContext, Settings};
+    use crate::model::schema::SKIP_FLAGS;
 
     /// The store of `backend "s3" { <body> }`, with `settings`.
     fn detect_with(body: &str, settings: &Settings) -> Detected {

@@ -5,9 +5,9 @@ use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::{Fix, Severity};
 use crate::fix::{self, edits};
 use crate::model::context::{Arg, ModuleContext, S3Config};
+use crate::model::s3config::{lookup, Setting};
 use crate::model::schema::{
-    engine_name, lookup, s3_argument, s3_path, Replacement, Setting, Status, Type,
-    DYNAMODB_ARGUMENTS,
+    engine_name, s3_argument, s3_path, Replacement, Status, Type, DYNAMODB_ARGUMENTS,
 };
 use crate::model::value::Literal;
 

@@ -4,9 +4,9 @@ use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
 use crate::fix::{self, edits};
 use crate::model::context::{Engine, ModuleContext};
+use crate::model::s3config::lookup;
 use crate::model::schema::{
-    engine_name, lookup, s3_argument, s3_path, Status, DYNAMODB_ARGUMENTS,
-    MIN_TERRAFORM_FOR_LOCKFILE,
+    engine_name, s3_argument, s3_path, Status, DYNAMODB_ARGUMENTS, MIN_TERRAFORM_FOR_LOCKFILE,
 };
 use crate::model::stores::Support;
 use crate::model::value::Literal;

@@ -17,6 +17,7 @@ mod github;
 mod gitlab;
 mod lexer;
 pub mod pairing;
+mod pairs;
 mod scripts;
 pub mod secrets;
 mod taskfile;

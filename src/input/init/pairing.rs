@@ -8,12 +8,12 @@
 //! file's directory only for the files directly in it). Each root is read once per run; a root
 //! already walked is not walked again.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::ops::Range;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use super::files::{explicit_pairings, repo_root, scan};
+pub use super::pairs::{ExplicitPair, Item, Pairing, Pairings, Source};
 use super::{
     extract, BackendConfigArg, BackendConfigValue, DirBase, InitCommand, SettingValue, SourceKind,
     WorkingDir,
@@ -21,94 +21,6 @@ use super::{
 use crate::input::discover::canonical_file_key;
 use crate::input::discover::{display_path, Discovery, InitSourceEntry, Walker};
 use crate::input::read::read_limited;
-
-/// A file that holds init commands pairing a module being linted.
-#[derive(Debug, Clone)]
-pub struct Source {
-    /// Canonical path.
-    pub path: PathBuf,
-    /// As the user would type it.
-    pub display: String,
-    pub text: Arc<str>,
-    /// Credential values written in any command of the file: masked in every snippet.
-    pub secrets: Vec<Range<usize>>,
-}
-
-/// One way a module is initialised: an init command, or a `tfblint.toml` pairing.
-#[derive(Debug, Clone)]
-pub struct Pairing {
-    /// The module's directory, canonical (a key of [`Discovery::modules`]).
-    pub module: PathBuf,
-    /// Index in [`Pairings::sources`] of the file holding the command; `None` for a pairing
-    /// declared in `tfblint.toml`.
-    pub source: Option<usize>,
-    /// The command in its source file.
-    pub span: Range<usize>,
-    /// `-backend-config` arguments, in command-line order (later ones win).
-    pub items: Vec<Item>,
-}
-
-/// One `-backend-config` argument, resolved.
-#[derive(Debug, Clone)]
-pub enum Item {
-    /// A partial configuration file that exists (canonical path).
-    File {
-        path: PathBuf,
-        display: String,
-        arg: Range<usize>,
-    },
-    /// A file path that resolves to nothing: `terraform init` fails on it.
-    Missing { written: String, arg: Range<usize> },
-    /// A value tfblint cannot know (`-backend-config=$FILE`, a key from a variable).
-    Unknown { arg: Range<usize> },
-    /// `KEY=VALUE`.
-    Setting {
-        key: String,
-        key_span: Range<usize>,
-        value: SettingValue,
-        value_span: Range<usize>,
-        arg: Range<usize>,
-    },
-}
-
-/// Pairings declared in `tfblint.toml`: a module directory and globs of partial files.
-#[derive(Debug, Clone)]
-pub struct ExplicitPair {
-    /// The module's directory (absolute).
-    pub module: PathBuf,
-    /// The directory the globs are relative to (the configuration file's).
-    pub base: PathBuf,
-    pub patterns: Vec<String>,
-}
-
-/// Every pairing that concerns the modules of one run.
-#[derive(Debug, Clone, Default)]
-pub struct Pairings {
-    pub sources: Vec<Source>,
-    pub pairings: Vec<Pairing>,
-}
-
-impl Pairings {
-    pub fn for_module<'a>(&'a self, key: &'a Path) -> impl Iterator<Item = &'a Pairing> + 'a {
-        self.pairings.iter().filter(move |p| p.module == key)
-    }
-
-    /// Partial files some pairing passes to its module, with that module: each is linted with
-    /// the module it configures, not alone.
-    pub fn claimed(&self) -> HashMap<PathBuf, BTreeSet<PathBuf>> {
-        let mut out: HashMap<PathBuf, BTreeSet<PathBuf>> = HashMap::new();
-        for p in &self.pairings {
-            for item in &p.items {
-                if let Item::File { path, .. } = item {
-                    out.entry(path.clone())
-                        .or_default()
-                        .insert(p.module.clone());
-                }
-            }
-        }
-        out
-    }
-}
 
 /// Finds the init commands that pair the discovered modules, and brings in the module of any
 /// discovered partial file that a command passes to a module not named.
