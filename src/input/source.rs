@@ -8,19 +8,11 @@ use hcl_edit::structure::Body;
 use hcl_edit::Span;
 
 use crate::diagnostic::Position;
-pub use crate::input::kind::FileKind;
+pub use crate::input::kind::{floor_char_boundary, FileKind, ParseFailure};
 use crate::input::view::View;
 
 /// Files larger than this are not parsed; they get a TFB001 finding instead.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
-
-/// Why a file has no syntax tree.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseFailure {
-    pub message: String,
-    /// Usually zero-width: the parser reports a point, not a range.
-    pub span: Range<usize>,
-}
 
 /// Byte offsets of line starts, for offset → line/column.
 #[derive(Debug, Clone, Default)]
@@ -60,14 +52,6 @@ impl LineIndex {
         }
         start..end.max(start)
     }
-}
-
-pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
 }
 
 /// A file read from disk (or stdin) and parsed.
