@@ -12,7 +12,7 @@ const GOOD: &str = common::GOOD_BACKEND;
 fn write(root: &Path, rel: &str, text: &str) {
     let path = root.join(rel);
     fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
+    fs::write(path, common::own_state(rel, text)).unwrap();
 }
 
 /// `GOOD` without its `required_version` line.

@@ -15,7 +15,7 @@ fn backend() -> String {
 fn write(root: &Path, rel: &str, text: &str) {
     let path = root.join(rel);
     fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(path, text).unwrap();
+    fs::write(path, common::own_state(rel, text)).unwrap();
 }
 
 fn found(json: &str) -> Vec<String> {

@@ -13,7 +13,7 @@ use common::{backend_without, codes, run};
 fn write(root: &Path, rel: &str, text: &str) {
     let path = root.join(rel);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
+    std::fs::write(path, common::own_state(rel, text)).unwrap();
 }
 
 /// A backend that fires TFB301 (no `skip_s3_checksum`) and nothing else.

@@ -28,7 +28,10 @@ const BAD_FLAG: &str =
 fn write(root: &Path, rel: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
     let path = root.join(rel);
     fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(&path, bytes).unwrap();
+    match std::str::from_utf8(bytes.as_ref()) {
+        Ok(text) => fs::write(&path, common::own_state(rel, text)).unwrap(),
+        Err(_) => fs::write(&path, bytes).unwrap(),
+    }
     path
 }
 

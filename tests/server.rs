@@ -1025,3 +1025,27 @@ fn server_help_names_the_log_option() {
         "tfblint: error: --log-file /nonexistent/dir/x.log: no such file or directory\n"
     );
 }
+
+#[test]
+fn an_open_file_is_told_about_a_partner_on_disk_that_writes_the_same_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = |name: &str| {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(&path).unwrap();
+        let text = GOOD_BACKEND.replace("prod/terraform.tfstate", "shared.tfstate");
+        assert_ne!(text, GOOD_BACKEND);
+        (write(&path, "main.tf", &text), text)
+    };
+    let (_jenkins, _) = module("jenkins");
+    let (atlantis, text) = module("atlantis");
+    let (mut lsp, _) = Lsp::initialized(dir.path(), caps(), Value::Null);
+    let uri = lsp.open(&atlantis, &text);
+    let diagnostics = lsp.diagnostics(&uri)["diagnostics"].clone();
+    let d = find(&diagnostics, "TFB701");
+    let message = d["message"].as_str().unwrap();
+    assert!(message.contains("jenkins/main.tf:"), "{message}");
+    // An unsaved edit that gives the open file a key of its own ends it.
+    let own = text.replace("shared.tfstate", "atlantis.tfstate");
+    assert!(!relinted(&mut lsp, &uri, 2, &own).contains(&"TFB701".to_string()));
+    assert_eq!(lsp.shutdown().code(), Some(0));
+}

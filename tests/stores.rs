@@ -155,7 +155,15 @@ fn backends_lists_the_mixed_repository_as_a_table_and_as_json() {
         .map(|k| k.as_str())
         .collect();
     let mut expected = [
-        "module", "store", "endpoint", "bucket", "key", "region", "locking", "files",
+        "module",
+        "store",
+        "endpoint",
+        "bucket",
+        "key",
+        "region",
+        "locking",
+        "files",
+        "shares_state_with",
     ];
     expected.sort_unstable();
     let mut sorted = keys.clone();

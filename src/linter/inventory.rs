@@ -1,14 +1,16 @@
 //! `tfblint backends`: one row per s3 configuration, saying where its state lives.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::input::discover::ModuleFiles;
 use crate::linter::pipeline::{load_module, Buffer, Options, WORKER_STACK_BYTES};
 use crate::model::context::{ModuleContext, S3Config};
 use crate::model::secrets::find_tokens;
 use crate::model::spaces::Endpoint;
+use crate::model::state::StateKey;
 use crate::model::value::Literal;
+use crate::rules::across;
 
 /// How a configuration locks its state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +51,9 @@ pub struct BackendRow {
     pub locking: Locking,
     /// Every file that gave the configuration a value.
     pub files: Vec<String>,
+    /// Where the other configurations that write the same state set their `key` (TFB701):
+    /// `dir/main.tf:5`, or the module's directory when that is the same place.
+    pub shares_state_with: Vec<String>,
 }
 
 /// The rows of every module found, sorted by module, then files.
@@ -57,19 +62,72 @@ pub fn rows(
     overrides: &[Buffer],
     options: &Options,
 ) -> Vec<BackendRow> {
+    let found = each_configuration(modules, overrides, options, |ctx| {
+        ctx.s3_configs
+            .iter()
+            .map(|c| (row(c), c.state_key(&ctx.module.dir)))
+            .collect()
+    });
+    let (mut out, keys): (Vec<BackendRow>, Vec<Option<StateKey>>) = found.into_iter().unzip();
+    let known: Vec<(usize, &StateKey)> = keys
+        .iter()
+        .enumerate()
+        .filter_map(|(i, k)| Some((i, k.as_ref()?)))
+        .collect();
+    let only_keys: Vec<&StateKey> = known.iter().map(|(_, k)| *k).collect();
+    for (&(i, own), partners) in known.iter().zip(across::partners(&only_keys)) {
+        let mut names: Vec<String> = partners
+            .into_iter()
+            .map(|j| {
+                let other = only_keys[j];
+                if other.place == own.place {
+                    other.module_display.clone()
+                } else {
+                    other.place.describe()
+                }
+            })
+            .collect();
+        names.sort();
+        names.dedup();
+        out[i].shares_state_with = names;
+    }
+    out.sort_by(|a, b| (&a.module, &a.files).cmp(&(&b.module, &b.files)));
+    out
+}
+
+/// The state keys of every s3 configuration of `modules` (read, not linted): what the language
+/// server gives TFB701 about the modules on disk beside the ones it lints.
+pub fn state_keys(
+    modules: &BTreeMap<PathBuf, ModuleFiles>,
+    overrides: &[Buffer],
+    options: &Options,
+) -> Vec<StateKey> {
+    each_configuration(modules, overrides, options, |ctx| {
+        ctx.s3_configs
+            .iter()
+            .filter_map(|c| c.state_key(&ctx.module.dir))
+            .collect()
+    })
+}
+
+/// What `f` makes of each module, read one at a time on a thread with the pipeline's worker
+/// stack (parsing deeply nested input needs it).
+fn each_configuration<T: Send>(
+    modules: &BTreeMap<PathBuf, ModuleFiles>,
+    overrides: &[Buffer],
+    options: &Options,
+    f: impl Fn(&ModuleContext) -> Vec<T> + Sync,
+) -> Vec<T> {
     let collect = || {
-        let mut out: Vec<BackendRow> = modules
+        modules
             .values()
             .flat_map(|files| {
                 let module = load_module(files, overrides, options.parse_mode);
                 let ctx = ModuleContext::new(&module, &options.settings);
-                ctx.s3_configs.iter().map(row).collect::<Vec<_>>()
+                f(&ctx)
             })
-            .collect();
-        out.sort_by(|a, b| (&a.module, &a.files).cmp(&(&b.module, &b.files)));
-        out
+            .collect::<Vec<T>>()
     };
-    // Parsing deeply nested input needs the pipeline's worker stack.
     std::thread::scope(|scope| {
         std::thread::Builder::new()
             .stack_size(WORKER_STACK_BYTES)
@@ -80,12 +138,7 @@ pub fn rows(
 }
 
 fn row(config: &S3Config) -> BackendRow {
-    let (home, _) = config.anchor();
-    let module = Path::new(&home.display)
-        .parent()
-        .map(|p| p.to_string_lossy().into_owned())
-        .filter(|p| !p.is_empty())
-        .unwrap_or_else(|| ".".into());
+    let module = config.module_display();
     let text = |name: &str| {
         config
             .get(name)
@@ -101,6 +154,7 @@ fn row(config: &S3Config) -> BackendRow {
         region: text("region"),
         locking: locking(config),
         files: config.files().iter().map(|f| f.display.clone()).collect(),
+        shares_state_with: Vec::new(),
     }
 }
 

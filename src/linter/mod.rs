@@ -7,6 +7,7 @@
 //!   ignores and severity overrides, mask secrets, merge deterministically;
 //! - [`init_load`]: what init commands pass to a module, read for the model;
 //! - [`stream`]: the lint of walked directories while they are walked, module by module;
+//! - [`shared`]: TFB701 across a run: a small key per configuration, checked at the end;
 //! - [`suppress`]: `# tfblint-ignore` comments;
 //! - [`fixer`]: the fix engine (lint, apply, re-lint, check) and atomic writes.
 //!
@@ -19,6 +20,7 @@ pub mod fixer;
 pub mod init_load;
 pub mod inventory;
 pub mod pipeline;
+pub mod shared;
 pub mod stream;
 pub mod suppress;
 pub mod workspace;

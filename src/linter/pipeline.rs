@@ -13,9 +13,10 @@ use crate::input::source::{FileKind, ParseMode, SourceFile};
 use crate::linter::buffer::read_entry;
 pub use crate::linter::buffer::Buffer;
 use crate::linter::config::Config;
-use crate::linter::suppress;
+use crate::linter::{shared, suppress};
 use crate::model::context::{Module, ModuleContext, Settings};
 use crate::model::masking::{mask, secret_text_ranges};
+use crate::model::state::StateKey;
 use crate::model::stores::Stores;
 use crate::rules::{self, pipeline, Sink};
 
@@ -63,12 +64,14 @@ pub struct ModuleOutcome {
     pub files: usize,
     /// Its s3 backends configured entirely where tfblint cannot see ([`crate::model::context::S3Config::is_deferred`]).
     pub unseen_backends: usize,
+    /// What TFB701 keeps of each s3 configuration, checked across the run at the end.
+    pub state: Vec<shared::Collected>,
 }
 
 impl ModuleOutcome {
     /// Nothing to report or count.
     pub fn is_empty(&self) -> bool {
-        self.diagnostics.is_empty() && self.unseen_backends == 0
+        self.diagnostics.is_empty() && self.unseen_backends == 0 && self.state.is_empty()
     }
 }
 
@@ -158,6 +161,10 @@ pub fn lint_module(module: &Module, options: &Options) -> ModuleOutcome {
             d.code != pipeline::PARSE_ERROR.code || config.is_enabled(&pipeline::PARSE_ERROR)
         })
         .collect();
+    // TFB701 is checked across the run: stand-ins on each `key` learn which ones suppression
+    // comments and per-file ignores silence here.
+    let state_keys = shared::keys(&ctx, config);
+    diagnostics.extend(shared::placeholders(&state_keys));
     let about_comments = apply_suppressions(module, config, &mut diagnostics);
     diagnostics.extend(about_comments);
     diagnostics.retain(|d| {
@@ -168,6 +175,13 @@ pub fn lint_module(module: &Module, options: &Options) -> ModuleOutcome {
             .unwrap_or_default();
         !ignored.iter().any(|s| s.matches(d.code))
     });
+    // Snippets are shown only for files with findings; most modules have none.
+    let secrets = if diagnostics.is_empty() {
+        Vec::new()
+    } else {
+        ctx.secret_ranges()
+    };
+    let state = shared::collect(state_keys, &mut diagnostics, module, &secrets);
     // Files brought in by init commands are read, never fixed; nor is JSON.
     for d in &mut diagnostics {
         if d.fix.is_some()
@@ -187,12 +201,6 @@ pub fn lint_module(module: &Module, options: &Options) -> ModuleOutcome {
     }
 
     // Keep the text only of files with findings, with every secret masked.
-    // Snippets are shown only for files with findings; most modules have none.
-    let secrets = if diagnostics.is_empty() {
-        Vec::new()
-    } else {
-        ctx.secret_ranges()
-    };
     let sources = module
         .all_files()
         .filter(|f| diagnostics.iter().any(|d| d.file == f.display))
@@ -209,6 +217,7 @@ pub fn lint_module(module: &Module, options: &Options) -> ModuleOutcome {
         diagnostics,
         sources,
         unseen_backends: ctx.s3_configs.iter().filter(|c| c.is_deferred()).count(),
+        state,
         files: module.files.len()
             + module
                 .init
@@ -231,6 +240,28 @@ pub fn run(
     overrides: &[Buffer],
     options: &Options,
 ) -> Report {
+    run_with(modules, overrides, options, &[])
+}
+
+/// [`run`], with `partners`: configurations outside `modules` (other modules on disk) that
+/// TFB701 names but never reports on.
+pub fn run_with(
+    modules: &BTreeMap<PathBuf, ModuleFiles>,
+    overrides: &[Buffer],
+    options: &Options,
+    partners: &[StateKey],
+) -> Report {
+    let outcomes = lint_all(modules, overrides, options);
+    let files = outcomes.iter().map(|o| o.files).sum();
+    report(outcomes, files, modules.len(), partners, options)
+}
+
+/// Each module's outcome, linted in parallel.
+pub fn lint_all(
+    modules: &BTreeMap<PathBuf, ModuleFiles>,
+    overrides: &[Buffer],
+    options: &Options,
+) -> Vec<ModuleOutcome> {
     let lint_one = |files: &ModuleFiles| {
         let module = load_module(files, overrides, options.parse_mode);
         lint_module(&module, options)
@@ -261,15 +292,36 @@ pub fn run(
             Err(_) => modules.values().map(lint_one).collect(),
         }
     };
-    let files = outcomes.iter().map(|o| o.files).sum();
-    let unseen = outcomes.iter().map(|o| o.unseen_backends).sum();
+    outcomes
+}
+
+/// Merges modules' outcomes into one sorted report, with TFB701 checked across all of them
+/// (and `partners`, named but never reported on).
+pub fn report(
+    outcomes: impl IntoIterator<Item = ModuleOutcome>,
+    files: usize,
+    modules: usize,
+    partners: &[StateKey],
+    options: &Options,
+) -> Report {
+    let mut unseen = 0;
     let mut diagnostics = Vec::new();
     let mut sources = BTreeMap::new();
+    let mut state = Vec::new();
     for outcome in outcomes {
+        unseen += outcome.unseen_backends;
         diagnostics.extend(outcome.diagnostics);
         sources.extend(outcome.sources);
+        state.extend(outcome.state);
     }
-    let mut report = Report::new(diagnostics, sources, files, modules.len());
+    shared::finish(
+        &state,
+        partners,
+        &options.config,
+        &mut diagnostics,
+        &mut sources,
+    );
+    let mut report = Report::new(diagnostics, sources, files, modules);
     report.summary.unseen_backends = unseen;
     report
 }

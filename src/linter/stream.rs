@@ -5,13 +5,13 @@
 //! directories, not the bytes walked. The findings are sorted at the end, so the output is
 //! byte-for-byte the same whatever order the threads finish in.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::Mutex;
 
-use crate::diagnostic::{Diagnostic, Report};
+use crate::diagnostic::Report;
 use crate::input::discover::{display_path, Discovery, Walker};
 use crate::input::source::{too_large_message, ParseMode, SourceFile};
 use crate::input::walk::{self, BatchSink, Content, DirBatch, ReadMode};
@@ -95,7 +95,7 @@ pub fn run(
         .filter(|(_, (root, _))| *root == SPLIT)
         .map(|(key, _)| key.clone())
         .collect();
-    let mut relinted = Vec::new();
+    let mut relinted: Vec<super::pipeline::ModuleOutcome> = Vec::new();
     if !split.is_empty() {
         outcomes.retain(|(key, _)| !split.contains(key));
         let mut found = Discovery::default();
@@ -106,25 +106,12 @@ pub fn run(
         for (key, files) in &found.modules {
             seen.insert(key.clone(), (0, files.files.len()));
         }
-        relinted.push(super::pipeline::run(&found.modules, &[], options));
+        relinted = super::pipeline::lint_all(&found.modules, &[], options);
     }
     errors.sort();
     let files = seen.values().map(|(_, count)| count).sum();
-    let mut unseen = 0;
-    let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    let mut sources = BTreeMap::new();
-    for (_, outcome) in outcomes {
-        unseen += outcome.unseen_backends;
-        diagnostics.extend(outcome.diagnostics);
-        sources.extend(outcome.sources);
-    }
-    for report in relinted {
-        unseen += report.summary.unseen_backends;
-        diagnostics.extend(report.diagnostics);
-        sources.extend(report.sources);
-    }
-    let mut report = Report::new(diagnostics, sources, files, seen.len());
-    report.summary.unseen_backends = unseen;
+    let outcomes = outcomes.into_iter().map(|(_, o)| o).chain(relinted);
+    let report = super::pipeline::report(outcomes, files, seen.len(), &[], options);
     (report, errors, init_found)
 }
 

@@ -11,6 +11,7 @@ use super::pipeline::{self, Options};
 use crate::diagnostic::Report;
 use crate::fix::FixOptions;
 use crate::input::discover::{absolute, Discovery, Walker};
+use crate::model::state::StateKey;
 
 pub use super::pipeline::Buffer;
 
@@ -70,11 +71,30 @@ impl Workspace {
 
     /// Lints what [`Workspace::discover`] found, reading `buffers` in place of their files.
     pub fn lint(&self, discovery: &Discovery, buffers: &[Buffer]) -> Report {
-        pipeline::run(
+        self.lint_with_partners(discovery, buffers, &[])
+    }
+
+    /// [`Workspace::lint`], with `partners`: configurations of other modules (read from disk by
+    /// [`Workspace::state_keys`]) that TFB701 names when they write the same state as a linted
+    /// one, without reporting on them.
+    pub fn lint_with_partners(
+        &self,
+        discovery: &Discovery,
+        buffers: &[Buffer],
+        partners: &[StateKey],
+    ) -> Report {
+        pipeline::run_with(
             &discovery.modules,
             &self.absolute_buffers(buffers),
             &self.options,
+            partners,
         )
+    }
+
+    /// Where every s3 configuration under `paths` writes its state, read from disk.
+    pub fn state_keys(&self, paths: &[PathBuf]) -> Vec<StateKey> {
+        let discovery = self.discover(paths, &[]);
+        super::inventory::state_keys(&discovery.modules, &[], &self.options)
     }
 
     fn walker(&self) -> Walker<'_> {

@@ -9,6 +9,7 @@
 //! - [`schema`]: the s3 backend's arguments, their types and status; [`spaces`] and
 //!   [`endpoints`]: DigitalOcean Spaces facts and endpoint values; [`stores`]: which store
 //!   each configuration talks to, and what each store documents;
+//! - [`state`]: the state object a configuration writes (store, bucket, key), for TFB701;
 //! - [`secrets`] and [`masking`]: where credentials are written, and how their values are
 //!   masked before any text is shown.
 //!
@@ -24,6 +25,7 @@ pub mod s3config;
 pub mod schema;
 pub mod secrets;
 pub mod spaces;
+pub mod state;
 mod store_table;
 pub mod stores;
 pub mod value;

@@ -20,6 +20,7 @@ struct JsonRow<'a> {
     region: Option<&'a str>,
     locking: &'a str,
     files: &'a [String],
+    shares_state_with: &'a [String],
 }
 
 /// `{"version": 1, "backends": [{"module": …, "store": …, …}, …]}`.
@@ -37,6 +38,7 @@ pub fn json(rows: &[BackendRow]) -> String {
                 region: r.region.as_deref(),
                 locking: r.locking.as_str(),
                 files: &r.files,
+                shares_state_with: &r.shares_state_with,
             })
             .collect(),
     };
@@ -48,10 +50,18 @@ pub fn json(rows: &[BackendRow]) -> String {
 /// A table for people: one row per configuration, `-` for a value that is absent or an
 /// expression, then a count.
 pub fn table(rows: &[BackendRow]) -> String {
-    const HEADER: [&str; 8] = [
-        "MODULE", "STORE", "ENDPOINT", "BUCKET", "KEY", "REGION", "LOCKING", "FILES",
+    const HEADER: [&str; 9] = [
+        "MODULE",
+        "STORE",
+        "ENDPOINT",
+        "BUCKET",
+        "KEY",
+        "REGION",
+        "LOCKING",
+        "SHARES STATE WITH",
+        "FILES",
     ];
-    let cells: Vec<[String; 8]> = rows
+    let cells: Vec<[String; 9]> = rows
         .iter()
         .map(|r| {
             let or_dash = |v: &Option<String>| v.as_deref().map_or("-".into(), clean);
@@ -63,6 +73,11 @@ pub fn table(rows: &[BackendRow]) -> String {
                 or_dash(&r.key),
                 or_dash(&r.region),
                 r.locking.as_str().to_string(),
+                if r.shares_state_with.is_empty() {
+                    "-".into()
+                } else {
+                    clean(&r.shares_state_with.join(", "))
+                },
                 r.files
                     .iter()
                     .map(|f| clean(f))

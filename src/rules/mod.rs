@@ -41,6 +41,7 @@ mod not_an_s3_endpoint;
 mod parse_error;
 mod region_not_us_east_1;
 mod required_version_too_low;
+mod shared_state;
 mod skip_flag_not_true;
 mod unbounded_pessimistic_constraint;
 mod unknown_argument;
@@ -132,6 +133,7 @@ pub static RULES: &[&Rule] = &[
     &invalid_bucket_name::RULE,
     &invalid_state_key::RULE,
     &unsupported_by_spaces::RULE,
+    &shared_state::RULE,
     &unused_suppression::RULE,
     &unknown_code::RULE,
 ];
@@ -149,6 +151,12 @@ pub mod pipeline {
     pub use super::parse_error::RULE as PARSE_ERROR;
     pub use super::unknown_code::RULE as UNKNOWN_CODE;
     pub use super::unused_suppression::RULE as UNUSED_SUPPRESSION;
+}
+
+/// The rules checked across every configuration of a run, not module by module: the linter
+/// keeps a small key per configuration and checks them all at the end.
+pub mod across {
+    pub use super::shared_state::{check, partners, RULE as SHARED_STATE};
 }
 
 pub use crate::diagnostic::{doc_url, DOCS_BASE};

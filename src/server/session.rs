@@ -20,6 +20,7 @@ use crate::diagnostic::Diagnostic;
 use crate::input::discover::{absolute, Discovery};
 use crate::input::source::FileKind;
 use crate::linter::{Buffer, Workspace};
+use crate::model::state::StateKey;
 
 /// An open document.
 #[derive(Debug)]
@@ -79,6 +80,9 @@ pub struct Session {
     /// reused while only texts change, so a keystroke never walks the repository for init
     /// sources again. Dropped when a file is saved or changes on disk, or on a reload.
     discoveries: HashMap<PathBuf, (Vec<PathBuf>, Arc<Discovery>)>,
+    /// Where every s3 configuration of a workspace folder writes its state, read from disk:
+    /// TFB701 names them beside an open module. Dropped with the discoveries.
+    partners: HashMap<PathBuf, Arc<Vec<StateKey>>>,
     /// Configuration errors to show the user, each once until the configuration reloads.
     pub errors: Vec<String>,
     shown: BTreeSet<String>,
@@ -125,6 +129,7 @@ impl Session {
     /// A file changed on disk (or was saved): its module's open documents are linted again.
     pub fn file_changed(&mut self, path: &Path) {
         self.discoveries.clear();
+        self.partners.clear();
         self.mark_stale(path);
     }
 
@@ -133,6 +138,7 @@ impl Session {
     pub fn reload(&mut self) {
         self.workspaces.clear();
         self.discoveries.clear();
+        self.partners.clear();
         self.shown.clear();
         let dirs: Vec<PathBuf> = self.documents.keys().filter_map(|p| dir_of(p)).collect();
         self.stale.extend(dirs);
@@ -217,6 +223,17 @@ impl Session {
         (workspace, discovery, buffers)
     }
 
+    /// The configurations on disk of the workspace folder a directory belongs to.
+    fn partners_for(&mut self, dir: &Path, workspace: &Workspace) -> Arc<Vec<StateKey>> {
+        let root = self.root_for(dir);
+        if let Some(keys) = self.partners.get(&root) {
+            return Arc::clone(keys);
+        }
+        let keys = Arc::new(workspace.state_keys(std::slice::from_ref(&root)));
+        self.partners.insert(root, Arc::clone(&keys));
+        keys
+    }
+
     /// Lints every stale module. Returns the documents whose diagnostics are to be reported:
     /// those whose diagnostics or version differ from what the client was last given.
     pub fn lint_stale(&mut self) -> Vec<PathBuf> {
@@ -233,7 +250,8 @@ impl Session {
                 continue;
             }
             let (workspace, discovery, buffers) = self.discover(&dir);
-            let report = workspace.lint(&discovery, &buffers);
+            let partners = self.partners_for(&dir, &workspace);
+            let report = workspace.lint_with_partners(&discovery, &buffers, &partners);
             let mut by_path: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
             for d in report.diagnostics {
                 let path = absolute(workspace.cwd(), Path::new(&d.file));

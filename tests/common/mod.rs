@@ -126,3 +126,16 @@ pub fn formats() -> Vec<String> {
         })
         .collect()
 }
+
+/// `text` with the `key` of [`GOOD_BACKEND`] made the module's own (`<dir>/terraform.tfstate`
+/// for a file at `<dir>/<name>`): modules written from one template would otherwise write the
+/// same state, which TFB701 reports.
+pub fn own_state(rel: &str, text: &str) -> String {
+    match Path::new(rel).parent().and_then(|p| p.to_str()) {
+        Some(dir) if !dir.is_empty() => text.replace(
+            "\"prod/terraform.tfstate\"",
+            &format!("\"{dir}/terraform.tfstate\""),
+        ),
+        _ => text.to_string(),
+    }
+}
