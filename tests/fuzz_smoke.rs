@@ -10,11 +10,14 @@
 #[allow(dead_code)]
 #[path = "../fuzz/src/lib.rs"]
 mod fuzz_check;
+#[path = "common/mutate.rs"]
+mod mutate;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 use fuzz_check::{check, INIT_KINDS, INIT_SEPARATOR, SEPARATOR};
+use mutate::{fail, mutate, settings, Vocabulary};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -112,39 +115,7 @@ fn run_check(name: &str, data: &[u8]) {
         .join()
         .unwrap();
     if let Err(panic) = outcome {
-        let saved = repo().join("target/fuzz-smoke-failure.bin");
-        let _ = std::fs::create_dir_all(saved.parent().unwrap());
-        let _ = std::fs::write(&saved, data);
-        let message = panic
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_default();
-        panic!(
-            "{name}: {message}\ninput saved to {}: {:?}",
-            saved.display(),
-            String::from_utf8_lossy(data)
-        );
-    }
-}
-
-/// xorshift64*: deterministic, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
+        fail(name, data, panic, "fuzz-smoke-failure.bin");
     }
 }
 
@@ -203,49 +174,10 @@ const TOKENS: &[&str] = &[
     "endpoints={s3=\"http://x\"} ",
 ];
 
-fn mutate(rng: &mut Rng, input: &mut Vec<u8>, seeds: &[(String, Vec<u8>)]) {
-    for _ in 0..1 + rng.below(4) {
-        let len = input.len();
-        let at = rng.below(len + 1);
-        match rng.below(8) {
-            0 if len > 0 => {
-                let i = rng.below(len);
-                input[i] ^= 1 << rng.below(8);
-            }
-            1 if len > 0 => {
-                let i = rng.below(len);
-                input[i] = INTERESTING[rng.below(INTERESTING.len())];
-            }
-            2 => {
-                let token = TOKENS[rng.below(TOKENS.len())].as_bytes();
-                input.splice(at..at, token.iter().copied());
-            }
-            3 if len > 0 => {
-                let end = (at + 1 + rng.below(32)).min(len);
-                input.drain(at.min(end)..end);
-            }
-            4 if len > 0 => {
-                let end = (at + 1 + rng.below(64)).min(len);
-                let part: Vec<u8> = input[at.min(end)..end].to_vec();
-                let times = 1 + rng.below(3);
-                for _ in 0..times {
-                    input.splice(end..end, part.iter().copied());
-                }
-            }
-            5 => input.truncate(at),
-            6 => {
-                let other = &seeds[rng.below(seeds.len())].1;
-                let from = rng.below(other.len() + 1);
-                input.truncate(at);
-                input.extend_from_slice(&other[from..]);
-            }
-            _ => {
-                let i = rng.below(len + 1);
-                input.insert(i, rng.next() as u8);
-            }
-        }
-    }
-}
+const VOCABULARY: Vocabulary = Vocabulary {
+    interesting: INTERESTING,
+    tokens: TOKENS,
+};
 
 #[test]
 fn every_fixture_and_regression_input_passes_the_fuzz_checks() {
@@ -261,19 +193,11 @@ fn every_fixture_and_regression_input_passes_the_fuzz_checks() {
 #[test]
 fn mutated_fixtures_pass_the_fuzz_checks() {
     let seeds = seeds();
-    let iterations: usize = std::env::var("TFBLINT_FUZZ_ITERATIONS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(800);
-    let first: u64 = std::env::var("TFBLINT_FUZZ_SEED")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0x7f6b_1e57);
-    let mut rng = Rng(first | 1);
+    let (iterations, mut rng) = settings(800, 0x7f6b_1e57);
     for i in 0..iterations {
         let (name, seed) = &seeds[rng.below(seeds.len())];
         let mut input = seed.clone();
-        mutate(&mut rng, &mut input, &seeds);
+        mutate(&mut rng, &mut input, &seeds, |(_, b)| b, &VOCABULARY);
         run_check(&format!("mutation {i} of {name}"), &input);
     }
 }

@@ -6,6 +6,8 @@
 //! Keep it free of inner attributes and of dependencies other than `tfblint`, `serde_json`
 //! and `quick_xml`.
 
+pub mod framing;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 

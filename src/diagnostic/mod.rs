@@ -166,6 +166,17 @@ impl Report {
             },
         }
     }
+
+    /// Adds findings (about files the report has no text of), keeping the order and counts.
+    pub fn add(&mut self, diagnostics: Vec<Diagnostic>) {
+        if diagnostics.is_empty() {
+            return;
+        }
+        let mut all = std::mem::take(&mut self.diagnostics);
+        all.extend(diagnostics);
+        let Summary { files, modules, .. } = self.summary;
+        *self = Report::new(all, std::mem::take(&mut self.sources), files, modules);
+    }
 }
 
 /// Base of the rule documentation links; overridable at build time.

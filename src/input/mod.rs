@@ -1,5 +1,7 @@
 //! Input: everything between a path on disk and a parsed file.
 //!
+//! - [`artifact`]: Terraform's own output files (backend cache, plan files, local state) that
+//!   git would commit, by name and bounded content ([`git`] says what git would commit);
 //! - [`classify`]: what each path found while walking is (which files are read, which hidden
 //!   directories entered);
 //! - [`walk`]: the parallel walk (`.gitignore` respected), reading and prefiltering files as
@@ -17,8 +19,10 @@
 //!
 //! May use: [`crate::diagnostic`] (positions). Nothing here knows of rules or the model.
 
+pub mod artifact;
 pub mod classify;
 pub mod discover;
+pub mod git;
 pub mod init;
 pub mod kind;
 pub mod read;

@@ -52,6 +52,20 @@ pub fn read_limited(path: &Path) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
+/// Opens a regular file for reading, without blocking and without following a symlink (a
+/// link git tracks is a link, not the file it points to, which may be outside the
+/// repository). Anything else is an error.
+pub(crate) fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    if std::fs::symlink_metadata(path)?.file_type().is_symlink() {
+        return Err(std::io::Error::other("a symbolic link"));
+    }
+    let file = open_nonblocking(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    Ok(file)
+}
+
 /// Opens a file for reading without blocking, even if it is a FIFO.
 #[cfg(unix)]
 pub(crate) fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {

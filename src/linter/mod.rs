@@ -6,6 +6,7 @@
 //! - [`pipeline`]: read each module, run the enabled rules, apply suppressions, per-file
 //!   ignores and severity overrides, mask secrets, merge deterministically;
 //! - [`init_load`]: what init commands pass to a module, read for the model;
+//! - [`artifacts`]: TFB404, Terraform's outputs that git would commit in walked directories;
 //! - [`stream`]: the lint of walked directories while they are walked, module by module;
 //! - [`shared`]: TFB701 across a run: a small key per configuration, checked at the end;
 //! - [`suppress`]: `# tfblint-ignore` comments;
@@ -14,6 +15,7 @@
 //! May use: [`crate::diagnostic`], [`crate::input`], [`crate::model`], [`crate::fix`] and
 //! [`crate::rules`]. Never the renderers or a front end.
 
+pub mod artifacts;
 pub mod buffer;
 pub mod config;
 pub mod fixer;

@@ -111,7 +111,22 @@ impl Workspace {
     /// `[backend-config]` pairing is declared, and no walked file runs
     /// `init -backend-config`. Otherwise the modules are collected first and paired with what
     /// init commands pass them ([`Workspace::discover`]).
+    ///
+    /// Each directory named is also checked for Terraform's own outputs that git would commit
+    /// there (TFB404, [`super::artifacts`]).
     pub fn lint_paths(&self, paths: &[PathBuf], buffers: &[Buffer]) -> Linted {
+        let mut linted = self.lint_modules(paths, buffers);
+        let dirs: Vec<PathBuf> = paths
+            .iter()
+            .filter(|p| !self.walker().is_excluded_by_name(p))
+            .cloned()
+            .collect();
+        let artifacts = super::artifacts::lint(&dirs, &self.exclude, &self.options);
+        linted.report.add(artifacts);
+        linted
+    }
+
+    fn lint_modules(&self, paths: &[PathBuf], buffers: &[Buffer]) -> Linted {
         if !buffers.is_empty() || !self.can_stream(paths) {
             return self.lint_collected(paths, buffers);
         }

@@ -43,6 +43,7 @@ mod region_not_us_east_1;
 mod required_version_too_low;
 mod shared_state;
 mod skip_flag_not_true;
+mod terraform_artifact_in_repository;
 mod unbounded_pessimistic_constraint;
 mod unknown_argument;
 mod unknown_code;
@@ -123,6 +124,7 @@ pub static RULES: &[&Rule] = &[
     &hardcoded_credentials::RULE,
     &hardcoded_digitalocean_token::RULE,
     &credentials_at_init::RULE,
+    &terraform_artifact_in_repository::RULE,
     &missing_lockfile::RULE,
     &dynamodb_locking::RULE,
     &expression_in_backend::RULE,
@@ -149,6 +151,9 @@ pub fn by_code(code: &str) -> Option<&'static Rule> {
 /// The rules whose findings the pipeline itself reports.
 pub mod pipeline {
     pub use super::parse_error::RULE as PARSE_ERROR;
+    pub use super::terraform_artifact_in_repository::{
+        report as report_artifact, RULE as ARTIFACT_IN_REPOSITORY,
+    };
     pub use super::unknown_code::RULE as UNKNOWN_CODE;
     pub use super::unused_suppression::RULE as UNUSED_SUPPRESSION;
 }

@@ -44,6 +44,31 @@ impl Sink {
         self.diagnostics.last_mut().expect("just pushed")
     }
 
+    /// Reports a finding about a whole file that is not shown (a binary or a file of secrets):
+    /// at its start, with no span and no snippet.
+    pub fn report_file(
+        &mut self,
+        rule: &'static Rule,
+        display: &str,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let start = crate::diagnostic::Position { line: 1, column: 1 };
+        self.diagnostics.push(Diagnostic {
+            code: rule.code,
+            name: rule.name,
+            severity: rule.severity,
+            label: String::new(),
+            message: message.into(),
+            help: None,
+            file: display.to_string(),
+            start,
+            end: start,
+            span: 0..0,
+            fix: None,
+        });
+        self.diagnostics.last_mut().expect("just pushed")
+    }
+
     pub fn into_diagnostics(self) -> Vec<Diagnostic> {
         self.diagnostics
     }

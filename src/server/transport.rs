@@ -287,7 +287,7 @@ impl<'de> Visitor<'de> for IdSeek<'_> {
 }
 
 /// The answer to an undecodable request.
-pub(crate) fn error_response(id: RequestId, code: ErrorCode, reason: &str) -> Response {
+pub fn error_response(id: RequestId, code: ErrorCode, reason: &str) -> Response {
     let what = match code {
         ErrorCode::ParseError => "Parse error",
         _ => "Invalid request",

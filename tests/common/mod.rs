@@ -53,6 +53,17 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Runs `git` in `dir` (system configuration left out) and asserts it succeeded.
+pub fn git(dir: &Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .status()
+        .expect("git is installed");
+    assert!(status.success(), "git {args:?}");
+}
+
 /// Subdirectories of `dir`, sorted by name.
 pub fn subdirs(dir: &Path) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(dir)
