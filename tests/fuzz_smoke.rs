@@ -67,16 +67,11 @@ fn seeds() -> Vec<(String, Vec<u8>)> {
         .iter()
         .filter(|p| p.starts_with(repo().join("fixtures/init")))
     {
-        let name = source.file_name().unwrap().to_str().unwrap();
-        let kind = INIT_KINDS.iter().position(|(_, n)| {
-            let n = Path::new(n).file_name().unwrap().to_str().unwrap();
-            n == name
-                || (n.ends_with(".yml")
-                    && name.ends_with(".yml")
-                    && source.to_string_lossy().contains(".github"))
-                || (n == "init.sh" && name.ends_with(".sh"))
-        });
-        let Some(kind) = kind else { continue };
+        let Some(kind) = tfblint::input::init::source_kind(source)
+            .and_then(|k| INIT_KINDS.iter().position(|(kind, _)| *kind == k))
+        else {
+            continue;
+        };
         let fixture = source
             .ancestors()
             .find(|a| a.parent() == Some(&repo().join("fixtures/init")))

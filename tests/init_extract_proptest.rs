@@ -3,13 +3,18 @@
 use proptest::prelude::*;
 use tfblint::input::init::*;
 
-const KINDS: [SourceKind; 6] = [
+const KINDS: [SourceKind; 11] = [
     SourceKind::GithubWorkflow,
     SourceKind::GitlabCi,
     SourceKind::Shell,
     SourceKind::Makefile,
     SourceKind::Justfile,
     SourceKind::Taskfile,
+    SourceKind::BitbucketPipelines,
+    SourceKind::AzurePipelines,
+    SourceKind::CircleCi,
+    SourceKind::Jenkinsfile,
+    SourceKind::Atlantis,
 ];
 
 fn check(src: &str) {
@@ -106,7 +111,30 @@ const PIECES: &[&str] = &[
     "-",
     "popd",
     "pushd ",
+    "sh ",
+    "sh(",
+    "script: ",
+    "dir('a') {",
+    "'''",
+    "\"\"\"",
+    "//",
+    "/*",
+    "*/",
+    "$/",
+    "/$",
+    "- step:\n",
+    "workingDirectory: ",
+    "- bash: ",
+    "working_directory: ",
+    "workflows:\n  w:\n    plan:\n      steps:\n",
+    "- init:\n",
+    "extra_args: [",
 ];
+
+/// A word of a Jenkinsfile `sh` step's shell text that needs no quoting in Groovy or shell.
+fn plain_word() -> impl Strategy<Value = String> {
+    "[a-z0-9_./]{1,12}"
+}
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
@@ -120,6 +148,35 @@ proptest! {
     fn arbitrary_bytes(b in proptest::collection::vec(any::<u8>(), 0..400)) {
         let _ = might_contain_init(&b);
         check(&String::from_utf8_lossy(&b));
+    }
+
+    /// Every `sh` step the scanner reads gives its `-backend-config` arguments exactly where
+    /// they are written, whatever the literal form and the Groovy comment before it.
+    #[test]
+    fn jenkinsfile_sh_steps_are_found_where_written(
+        words in proptest::collection::vec(plain_word(), 1..4),
+        form in 0..5usize,
+        before in proptest::collection::vec(0..PIECES.len(), 0..6),
+    ) {
+        let args: Vec<String> = words.iter().map(|w| format!("-backend-config={w}")).collect();
+        let line = format!("terraform init {}", args.join(" "));
+        let step = match form {
+            0 => format!("sh '{line}'"),
+            1 => format!("sh \"{line}\""),
+            2 => format!("sh '''{line}'''"),
+            3 => format!("sh(script: \"\"\"{line}\"\"\", returnStatus: true)"),
+            _ => format!("sh label: 'x', script: '{line}'"),
+        };
+        let noise: String = before.iter().map(|&i| PIECES[i]).collect();
+        let src = format!("/*{}*/\nnode {{\n  {step}\n}}\n", noise.replace("*/", ""));
+        let found = extract(SourceKind::Jenkinsfile, &src).unwrap();
+        prop_assert_eq!(found.len(), 1, "{}", src);
+        let written: Vec<&str> = found[0]
+            .backend_configs
+            .iter()
+            .map(|a| &src[a.span.clone()])
+            .collect();
+        prop_assert_eq!(written, args.iter().map(String::as_str).collect::<Vec<_>>());
     }
 
     #[test]

@@ -5,8 +5,10 @@
 //! partial `.tfbackend` file, in a provider block next to a finding, in files that do not
 //! parse (where the masking cannot rely on the syntax tree), and as `-backend-config=KEY=VALUE`
 //! on `terraform init` command lines in a script and a workflow (folded and literal scalars),
-//! and in the files Terraform writes from those (a backend cache, a plan file and a local
-//! state, TFB404, written by Terraform 1.11.4).
+//! in every other kind of file that runs init (`init-ci/`: Forgejo and Gitea workflows,
+//! Bitbucket, Azure Pipelines, CircleCI, a Jenkinsfile, Atlantis, a Makefile with recipe
+//! prefixes), where no module is paired, and in the files Terraform writes from those (a
+//! backend cache, a plan file and a local state, TFB404, written by Terraform 1.11.4).
 
 mod common;
 
@@ -54,7 +56,7 @@ fn the_fixtures_hold_every_secret() {
 #[test]
 fn no_output_format_contains_any_part_of_a_secret() {
     let cases = subdirs(&repo().join("fixtures/secrets"));
-    assert_eq!(cases.len(), 8);
+    assert_eq!(cases.len(), 9);
     for dir in cases {
         let rel = dir
             .strip_prefix(repo())
@@ -119,6 +121,30 @@ fn snippets_show_secret_lines_masked() {
         format!("\"sse_customer_key={}\"", stars(SSE_CUSTOMER_KEY)),
     ] {
         assert!(init.contains(&line), "{line} in:\n{init}");
+    }
+
+    let ci = human("fixtures/secrets/init-ci");
+    assert_eq!(
+        ci.matches("TFB403 credentials-at-init (").count(),
+        15,
+        "{ci}"
+    );
+    for line in [
+        format!(
+            "sh 'terraform init -backend-config=\"access_key={}\"'",
+            stars(ACCESS_KEY)
+        ),
+        format!("extra_args: [\"-backend-config=token={}\"", stars(TOKEN)),
+        format!(
+            "-backend-config='sse_customer_key={}'",
+            stars(SSE_CUSTOMER_KEY)
+        ),
+        format!(
+            "@terraform init -backend-config=\"secret_key={}\"",
+            stars(SECRET_KEY)
+        ),
+    ] {
+        assert!(ci.contains(&line), "{line} in:\n{ci}");
     }
 
     let broken = human("fixtures/secrets/does-not-parse");

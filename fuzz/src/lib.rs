@@ -26,13 +26,18 @@ pub const SEPARATOR: &[u8] = b"\n#---tfbackend---\n";
 /// ([`INIT_KINDS`], modulo their number); its commands are paired with the module.
 pub const INIT_SEPARATOR: &[u8] = b"\n#---init---\n";
 
-pub const INIT_KINDS: [(SourceKind, &str); 6] = [
+pub const INIT_KINDS: [(SourceKind, &str); 11] = [
     (SourceKind::Shell, "init.sh"),
     (SourceKind::GithubWorkflow, ".github/workflows/ci.yml"),
     (SourceKind::GitlabCi, ".gitlab-ci.yml"),
     (SourceKind::Makefile, "Makefile"),
     (SourceKind::Justfile, "justfile"),
     (SourceKind::Taskfile, "Taskfile.yml"),
+    (SourceKind::BitbucketPipelines, "bitbucket-pipelines.yml"),
+    (SourceKind::AzurePipelines, "azure-pipelines.yml"),
+    (SourceKind::CircleCi, ".circleci/config.yml"),
+    (SourceKind::Jenkinsfile, "Jenkinsfile"),
+    (SourceKind::Atlantis, "atlantis.yaml"),
 ];
 
 pub const FORMATS: [Format; 8] = [

@@ -42,12 +42,13 @@ pub fn classify(path: &Path) -> Option<PathClass> {
     init::source_kind(path).map(PathClass::InitSource)
 }
 
-/// Whether the walk enters a hidden directory (a name starting with `.`): only `.github`
-/// (for `.github/workflows`); `.git/`, `.terraform/` (downloaded modules and providers) and
-/// every other hidden directory are skipped. A directory named on the command line is walked
-/// whatever its name.
+/// Whether the walk enters a hidden directory (a name starting with `.`): only those that
+/// hold init sources ([`init::enters_hidden_dir`]: `.github`, `.forgejo`, `.gitea`,
+/// `.azure-pipelines`, `.circleci`); `.git/`, `.terraform/` (downloaded modules and
+/// providers) and every other hidden directory are skipped. A directory named on the command
+/// line is walked whatever its name.
 pub fn enters_hidden_dir(name: &OsStr) -> bool {
-    name == ".github"
+    init::enters_hidden_dir(name)
 }
 
 /// Whether a directory found while walking is entered, by its name alone.

@@ -54,6 +54,10 @@ pub struct Discovery {
     pub walked: Vec<PathBuf>,
     /// The pairings of init commands with modules (see [`crate::input::init::pairing`]).
     pub init: Arc<init::pairing::Pairings>,
+    /// The init commands of walked or named sources that pair no module of the run, one unit
+    /// per source file (keyed by its canonical path; no Terraform file): linted on their own,
+    /// so that a credential passed to `terraform init` is reported wherever it is written.
+    pub loose: BTreeMap<PathBuf, ModuleFiles>,
     /// Directory → its module key, so each directory is canonicalised once.
     keys: std::collections::HashMap<PathBuf, PathBuf>,
 }
@@ -141,6 +145,16 @@ impl Walker<'_> {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
+        if FileKind::from_path(path).is_none() {
+            // A named workflow, script, Makefile…: read for init commands, not as Terraform.
+            if let Some(kind) = init::source_kind(path) {
+                found.init_sources.push(InitSourceEntry {
+                    path: path.to_path_buf(),
+                    kind,
+                });
+                return Ok(());
+            }
+        }
         let kind = FileKind::for_named_file(path);
         self.add(found, &dir, path.to_path_buf(), kind, None);
         self.add_siblings(found, &dir);

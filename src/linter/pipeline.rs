@@ -251,14 +251,38 @@ pub fn run_with(
     options: &Options,
     partners: &[StateKey],
 ) -> Report {
-    let outcomes = lint_all(modules, overrides, options);
+    let units: Vec<&ModuleFiles> = modules.values().collect();
+    run_units(&units, modules.len(), overrides, options, partners)
+}
+
+/// [`run_with`] over `units`: modules, then the units of init commands that pair no module
+/// ([`crate::input::discover::Discovery::loose`]), which count as no module (`modules` is the
+/// number of modules among them).
+pub fn run_units(
+    units: &[&ModuleFiles],
+    modules: usize,
+    overrides: &[Buffer],
+    options: &Options,
+    partners: &[StateKey],
+) -> Report {
+    let outcomes = lint_units(units, overrides, options);
     let files = outcomes.iter().map(|o| o.files).sum();
-    report(outcomes, files, modules.len(), partners, options)
+    report(outcomes, files, modules, partners, options)
 }
 
 /// Each module's outcome, linted in parallel.
 pub fn lint_all(
     modules: &BTreeMap<PathBuf, ModuleFiles>,
+    overrides: &[Buffer],
+    options: &Options,
+) -> Vec<ModuleOutcome> {
+    let units: Vec<&ModuleFiles> = modules.values().collect();
+    lint_units(&units, overrides, options)
+}
+
+/// Each unit's outcome, linted in parallel.
+fn lint_units(
+    units: &[&ModuleFiles],
     overrides: &[Buffer],
     options: &Options,
 ) -> Vec<ModuleOutcome> {
@@ -269,17 +293,17 @@ pub fn lint_all(
     // Parsing and dropping deeply nested input needs more stack than a default thread has:
     // every module is linted on a thread with WORKER_STACK_BYTES of stack. One module (an
     // editor's save, a pre-commit run on one directory) gets one scoped thread, not a pool.
-    let outcomes: Vec<ModuleOutcome> = if modules.len() <= 1 {
+    let outcomes: Vec<ModuleOutcome> = if units.len() <= 1 {
         std::thread::scope(|scope| {
             std::thread::Builder::new()
                 .stack_size(WORKER_STACK_BYTES)
-                .spawn_scoped(scope, || modules.values().map(lint_one).collect())
+                .spawn_scoped(scope, || units.iter().map(|f| lint_one(f)).collect())
                 .map(|handle| {
                     handle
                         .join()
                         .unwrap_or_else(|e| std::panic::resume_unwind(e))
                 })
-                .unwrap_or_else(|_| modules.values().map(lint_one).collect())
+                .unwrap_or_else(|_| units.iter().map(|f| lint_one(f)).collect())
         })
     } else {
         let pool = rayon::ThreadPoolBuilder::new()
@@ -287,9 +311,9 @@ pub fn lint_all(
             .thread_name(|i| format!("tfblint-{i}"))
             .build();
         match pool {
-            Ok(pool) => pool.install(|| modules.par_iter().map(|(_, f)| lint_one(f)).collect()),
+            Ok(pool) => pool.install(|| units.par_iter().map(|f| lint_one(f)).collect()),
             // No threads to be had: lint on this one.
-            Err(_) => modules.values().map(lint_one).collect(),
+            Err(_) => units.iter().map(|f| lint_one(f)).collect(),
         }
     };
     outcomes

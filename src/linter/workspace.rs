@@ -76,15 +76,21 @@ impl Workspace {
 
     /// [`Workspace::lint`], with `partners`: configurations of other modules (read from disk by
     /// [`Workspace::state_keys`]) that TFB701 names when they write the same state as a linted
-    /// one, without reporting on them.
+    /// one, without reporting on them. The init commands that pair no module are linted too.
     pub fn lint_with_partners(
         &self,
         discovery: &Discovery,
         buffers: &[Buffer],
         partners: &[StateKey],
     ) -> Report {
-        pipeline::run_with(
-            &discovery.modules,
+        let units: Vec<_> = discovery
+            .modules
+            .values()
+            .chain(discovery.loose.values())
+            .collect();
+        pipeline::run_units(
+            &units,
+            discovery.modules.len(),
             &self.absolute_buffers(buffers),
             &self.options,
             partners,

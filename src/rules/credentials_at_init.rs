@@ -20,7 +20,9 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &ModuleContext, sink: &mut Sink) {
-    if !ctx.has_s3_backend() {
+    // A command that pairs no module of the run (its unit has no Terraform file) is checked
+    // as it is written; one that pairs a module only when that module's backend is s3.
+    if !ctx.has_s3_backend() && !ctx.module.files.is_empty() {
         return;
     }
     let init = &ctx.module.init;

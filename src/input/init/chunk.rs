@@ -104,6 +104,20 @@ impl ChunkBuilder {
             .extend(std::iter::repeat_n(file_at, c.len_utf8()));
     }
 
+    /// Append the text of `chunk`, mapped as it maps (an approximate chunk's bytes all map to
+    /// the start of its region).
+    pub fn push_chunk(&mut self, chunk: &Chunk) {
+        self.text.push_str(&chunk.text);
+        match &chunk.map {
+            OffsetMap::Exact(offsets) => {
+                self.offsets.extend_from_slice(&offsets[..chunk.text.len()])
+            }
+            OffsetMap::Approx { region } => self
+                .offsets
+                .extend(std::iter::repeat_n(region.start, chunk.text.len())),
+        }
+    }
+
     pub fn finish(mut self, file_end: usize) -> Chunk {
         self.offsets.push(file_end);
         Chunk {

@@ -27,7 +27,7 @@ impl Dir {
         }
     }
 
-    fn cd(&self, target: &str) -> Dir {
+    pub(crate) fn cd(&self, target: &str) -> Dir {
         let p = Path::new(target);
         let (mut out, abs) = match self {
             _ if p.is_absolute() => (PathBuf::from("/"), true),

@@ -9,15 +9,18 @@
 //! Values of credentials given on the command line are never kept: see
 //! [`SettingValue`].
 
+mod atlantis;
 mod chunk;
 mod command;
 mod files;
 pub use files::repo_root;
 mod github;
 mod gitlab;
+mod jenkins;
 mod lexer;
 pub mod pairing;
 mod pairs;
+mod pipelines;
 mod scripts;
 pub mod secrets;
 mod taskfile;
@@ -32,7 +35,8 @@ use std::path::{Path, PathBuf};
 /// The kind of file an init command can be found in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SourceKind {
-    /// `.github/workflows/*.yml|yaml`
+    /// `.github/workflows/*.yml|yaml`, and Forgejo's and Gitea's `.forgejo/workflows/`,
+    /// `.gitea/workflows/` (GitHub's syntax).
     GithubWorkflow,
     /// `.gitlab-ci.yml`
     GitlabCi,
@@ -44,7 +48,20 @@ pub enum SourceKind {
     Justfile,
     /// `Taskfile.yml` and its variants
     Taskfile,
+    /// `bitbucket-pipelines.yml`
+    BitbucketPipelines,
+    /// `azure-pipelines.yml|yaml` and `.azure-pipelines/*.yml|yaml`
+    AzurePipelines,
+    /// `.circleci/config.yml|yaml`
+    CircleCi,
+    /// `Jenkinsfile`, `*.jenkinsfile`, `Jenkinsfile.*`
+    Jenkinsfile,
+    /// `atlantis.yaml|yml` (Atlantis's repo-level configuration)
+    Atlantis,
 }
+
+/// Directories whose `workflows/` folder holds workflows in GitHub's syntax.
+const WORKFLOW_HOMES: [&str; 3] = [".github", ".forgejo", ".gitea"];
 
 /// Which kind of file `path` is, if any, by its name (and, for a workflow, the two directories
 /// above it). Called
@@ -56,33 +73,49 @@ pub fn source_kind(path: &Path) -> Option<SourceKind> {
         "sh" | "bash" => return Some(SourceKind::Shell),
         "mk" => return Some(SourceKind::Makefile),
         "just" => return Some(SourceKind::Justfile),
+        "jenkinsfile" => return Some(SourceKind::Jenkinsfile),
         "yml" | "yaml" => {}
         _ => {
             return match name {
                 "Makefile" | "makefile" | "GNUmakefile" => Some(SourceKind::Makefile),
                 "justfile" | "Justfile" | "JUSTFILE" | ".justfile" => Some(SourceKind::Justfile),
+                "Jenkinsfile" => Some(SourceKind::Jenkinsfile),
+                _ if name.starts_with("Jenkinsfile.") => Some(SourceKind::Jenkinsfile),
                 _ => None,
             };
         }
     }
-    if name == ".gitlab-ci.yml" || name == ".gitlab-ci.yaml" {
-        return Some(SourceKind::GitlabCi);
+    let stem = &name[..name.len() - ext.len() - 1];
+    match stem {
+        ".gitlab-ci" => return Some(SourceKind::GitlabCi),
+        "bitbucket-pipelines" => return Some(SourceKind::BitbucketPipelines),
+        "azure-pipelines" => return Some(SourceKind::AzurePipelines),
+        "atlantis" => return Some(SourceKind::Atlantis),
+        _ => {}
     }
-    let lower = name.to_ascii_lowercase();
-    if [
-        "taskfile.yml",
-        "taskfile.yaml",
-        "taskfile.dist.yml",
-        "taskfile.dist.yaml",
-    ]
-    .contains(&lower.as_str())
-    {
+    let lower = stem.to_ascii_lowercase();
+    if ["taskfile", "taskfile.dist"].contains(&lower.as_str()) {
         return Some(SourceKind::Taskfile);
     }
     let mut parents = path.parent()?.iter().rev();
-    let in_workflows = parents.next().is_some_and(|c| c == "workflows")
-        && parents.next().is_some_and(|c| c == ".github");
+    let parent = parents.next();
+    if parent.is_some_and(|c| c == ".azure-pipelines") {
+        return Some(SourceKind::AzurePipelines);
+    }
+    if parent.is_some_and(|c| c == ".circleci") && stem == "config" {
+        return Some(SourceKind::CircleCi);
+    }
+    let in_workflows = parent.is_some_and(|c| c == "workflows")
+        && parents
+            .next()
+            .is_some_and(|c| WORKFLOW_HOMES.iter().any(|h| c == *h));
     in_workflows.then_some(SourceKind::GithubWorkflow)
+}
+
+/// Whether the walk enters the hidden directory `name` to find init sources: `.github`,
+/// `.forgejo`, `.gitea` (their `workflows/`), `.azure-pipelines` and `.circleci`.
+pub fn enters_hidden_dir(name: &std::ffi::OsStr) -> bool {
+    WORKFLOW_HOMES.iter().any(|h| name == *h) || name == ".azure-pipelines" || name == ".circleci"
 }
 
 /// Cheap prefilter: the bytes hold both `init` and `backend-config`.
@@ -237,6 +270,11 @@ pub fn extract(kind: SourceKind, text: &str) -> Result<Vec<InitCommand>, Extract
         SourceKind::Shell => scripts::shell(text),
         SourceKind::Makefile => scripts::makefile(text),
         SourceKind::Justfile => scripts::justfile(text),
+        SourceKind::BitbucketPipelines => pipelines::bitbucket(text)?,
+        SourceKind::AzurePipelines => pipelines::azure(text)?,
+        SourceKind::CircleCi => pipelines::circleci(text)?,
+        SourceKind::Atlantis => atlantis::extract(text)?,
+        SourceKind::Jenkinsfile => jenkins::extract(text),
     };
     found.sort_by_key(|c| (c.span.start, c.span.end));
     found.dedup();

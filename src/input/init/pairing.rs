@@ -19,7 +19,7 @@ use super::{
     WorkingDir,
 };
 use crate::input::discover::canonical_file_key;
-use crate::input::discover::{display_path, Discovery, InitSourceEntry, Walker};
+use crate::input::discover::{display_path, Discovery, InitSourceEntry, ModuleFiles, Walker};
 use crate::input::read::read_limited;
 
 /// Finds the init commands that pair the discovered modules, and brings in the module of any
@@ -47,6 +47,9 @@ pub fn pair(walker: &Walker, found: &mut Discovery, explicit: &[ExplicitPair], p
             walked_sources.push((c, *kind));
         }
     }
+    // Every source walked or named is read, whether or not a module was found with it.
+    let linted: HashSet<PathBuf> = walked_sources.iter().map(|(p, _)| p.clone()).collect();
+    entries.extend(walked_sources.iter().cloned());
     for (root, &deep) in &by_root {
         if found.walked.iter().any(|w| root.starts_with(w)) {
             entries.extend(
@@ -64,9 +67,15 @@ pub fn pair(walker: &Walker, found: &mut Discovery, explicit: &[ExplicitPair], p
         let root = path
             .parent()
             .and_then(|d| repo_root(d, &mut roots))
-            .or_else(|| by_root.keys().find(|r| path.starts_with(r)).cloned());
+            .or_else(|| by_root.keys().find(|r| path.starts_with(r)).cloned())
+            .or_else(|| path.parent().map(Path::to_path_buf));
         let Some(root) = root else { continue };
-        read_source(&path, kind, &root, walker.cwd, prefilter, &mut out);
+        let source = SourceFile {
+            path: &path,
+            kind,
+            linted: linted.contains(&path),
+        };
+        read_source(source, &root, walker.cwd, prefilter, &mut out);
     }
     for pair in explicit {
         explicit_pairings(pair, &mut out);
@@ -105,26 +114,59 @@ pub fn pair(walker: &Walker, found: &mut Discovery, explicit: &[ExplicitPair], p
             .retain(|file, _| claimed.get(file).is_none_or(|m| m.contains(key)));
     }
     found.modules.retain(|_, m| !m.files.is_empty());
+    loosen(&mut out, &found.modules);
     let out = Arc::new(out);
     for (key, module) in found.modules.iter_mut() {
         if out.for_module(key).next().is_some() {
             module.init = Some((key.clone(), Arc::clone(&out)));
         }
     }
+    for source in out.sources.iter().filter(|s| s.linted) {
+        if out.for_module(&source.path).next().is_none() {
+            continue;
+        }
+        let dir = source.path.parent().unwrap_or(Path::new("."));
+        found.loose.insert(
+            source.path.clone(),
+            ModuleFiles {
+                dir: PathBuf::from(display_path(walker.cwd, dir)),
+                files: BTreeMap::new(),
+                init: Some((source.path.clone(), Arc::clone(&out))),
+                found_from: dir.to_path_buf(),
+            },
+        );
+    }
     found.init = out;
+}
+
+/// The commands of linted sources that pair no module of the run: keyed by their source
+/// file, with only their `KEY=VALUE` settings (what is checked without a module).
+fn loosen(out: &mut Pairings, modules: &BTreeMap<PathBuf, ModuleFiles>) {
+    for p in &mut out.pairings {
+        let Some(source) = p.source.map(|i| &out.sources[i]) else {
+            continue;
+        };
+        if !source.linted || modules.contains_key(&p.module) || p.module == source.path {
+            continue;
+        }
+        p.module = source.path.clone();
+        p.items.retain(|i| matches!(i, Item::Setting { .. }));
+    }
+}
+
+/// An init source to read.
+struct SourceFile<'a> {
+    path: &'a Path,
+    kind: SourceKind,
+    /// See [`Source::linted`].
+    linted: bool,
 }
 
 /// Reads one init source (only when its bytes hold `init` and `backend-config`) and records
 /// the pairings of its commands. A file that cannot be read, is not UTF-8 or does not parse
 /// pairs nothing and reports nothing.
-fn read_source(
-    path: &Path,
-    kind: SourceKind,
-    root: &Path,
-    cwd: &Path,
-    prefilter: bool,
-    out: &mut Pairings,
-) {
+fn read_source(source: SourceFile, root: &Path, cwd: &Path, prefilter: bool, out: &mut Pairings) {
+    let SourceFile { path, kind, linted } = source;
     let Ok(bytes) = read_limited(path) else {
         return;
     };
@@ -135,35 +177,42 @@ fn read_source(
         return;
     };
     let dir = path.parent().unwrap_or(root);
-    // A workflow runs in the checkout of the repository whose `.github` holds it; GitLab CI in
-    // the repository whose root holds `.gitlab-ci.yml`.
+    // A workflow runs in the checkout of the repository whose `.github` (`.forgejo`,
+    // `.gitea`) holds it, CircleCI in the one whose `.circleci` holds its configuration;
+    // GitLab CI, Bitbucket, Azure Pipelines and Atlantis in the repository whose root holds
+    // their file (Azure's also from `.azure-pipelines/`); a Jenkinsfile in the workspace, the
+    // repository's root.
+    let parent = || dir.parent().unwrap_or(root);
     let checkout = match kind {
         SourceKind::GithubWorkflow => dir.parent().and_then(Path::parent).unwrap_or(root),
-        SourceKind::GitlabCi => dir,
+        SourceKind::CircleCi => parent(),
+        SourceKind::AzurePipelines if dir.ends_with(".azure-pipelines") => parent(),
+        SourceKind::GitlabCi
+        | SourceKind::BitbucketPipelines
+        | SourceKind::AzurePipelines
+        | SourceKind::Atlantis => dir,
         _ => root,
     };
     let display = display_path(cwd, path);
-    add_source(
-        path.to_path_buf(),
-        display,
-        kind,
-        text,
-        out,
-        |command, index| resolve(command, dir, checkout, index),
-    );
+    let file = (path.to_path_buf(), display, linted);
+    add_source(file, kind, text, out, |command, index| {
+        resolve(command, dir, checkout, index)
+    });
 }
 
 /// Extracts the commands of one source and records those `pair` pairs. A file that does not
 /// parse (invalid YAML) pairs nothing and reports nothing: it is no Terraform configuration,
 /// and CI rejects it on its own.
+/// `file` is the source's path, display and [`Source::linted`]. A command of a linted source
+/// that `pair` leaves unpaired is kept with its settings, under the source's own path.
 fn add_source(
-    path: PathBuf,
-    display: String,
+    file: (PathBuf, String, bool),
     kind: SourceKind,
     text: String,
     out: &mut Pairings,
     pair: impl Fn(&InitCommand, usize) -> Option<Pairing>,
 ) {
+    let (path, display, linted) = file;
     let Ok(commands) = extract(kind, &text) else {
         return;
     };
@@ -186,7 +235,20 @@ fn add_source(
         if command.backend_configs.is_empty() {
             continue;
         }
-        if let Some(pairing) = pair(command, index) {
+        let pairing = pair(command, index).or_else(|| {
+            linted.then(|| Pairing {
+                module: path.clone(),
+                source: Some(index),
+                span: command.span.clone(),
+                items: command
+                    .backend_configs
+                    .iter()
+                    .map(|arg| item(arg, None))
+                    .filter(|i| matches!(i, Item::Setting { .. }))
+                    .collect(),
+            })
+        });
+        if let Some(pairing) = pairing {
             out.pairings.push(pairing);
             used = true;
         }
@@ -197,6 +259,7 @@ fn add_source(
             display,
             text: Arc::from(text),
             secrets,
+            linted,
         });
     }
 }
@@ -211,20 +274,26 @@ pub fn pair_text(
     text: String,
 ) -> Pairings {
     let mut out = Pairings::default();
-    add_source(path, display, kind, text, &mut out, |command, source| {
-        let items = command
-            .backend_configs
-            .iter()
-            .filter(|_| !command.clears_overrides())
-            .map(|arg| item(arg, None))
-            .collect();
-        Some(Pairing {
-            module: module.to_path_buf(),
-            source: Some(source),
-            span: command.span.clone(),
-            items,
-        })
-    });
+    add_source(
+        (path, display, false),
+        kind,
+        text,
+        &mut out,
+        |command, source| {
+            let items = command
+                .backend_configs
+                .iter()
+                .filter(|_| !command.clears_overrides())
+                .map(|arg| item(arg, None))
+                .collect();
+            Some(Pairing {
+                module: module.to_path_buf(),
+                source: Some(source),
+                span: command.span.clone(),
+                items,
+            })
+        },
+    );
     out
 }
 

@@ -19,6 +19,9 @@ pub struct Source {
     pub text: Arc<str>,
     /// Credential values written in any command of the file: masked in every snippet.
     pub secrets: Vec<Range<usize>>,
+    /// Walked or named in this run (not only read to pair a module): its commands are linted
+    /// even where they pair no module of the run.
+    pub linted: bool,
 }
 
 /// One way a module is initialised: an init command, or a `tfblint.toml` pairing.
@@ -72,6 +75,9 @@ pub struct ExplicitPair {
 #[derive(Debug, Clone, Default)]
 pub struct Pairings {
     pub sources: Vec<Source>,
+    /// Commands that pair a module (keyed by its directory), and the commands of linted
+    /// sources that pair no module of the run (keyed by their source file's path, settings
+    /// only: see `Discovery::loose` in [`crate::input::discover`]).
     pub pairings: Vec<Pairing>,
 }
 
