@@ -121,6 +121,15 @@ pub enum Command {
         #[arg(long, value_name = "PATH")]
         log_file: Option<PathBuf>,
     },
+    /// Print a shell's completion script, e.g. `tfblint completions bash >
+    /// ~/.local/share/bash-completion/completions/tfblint`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `tfblint man | man -l -`.
+    Man,
 }
 
 #[derive(Debug, clap::Args)]

@@ -6,6 +6,7 @@
 
 mod args;
 mod fix;
+mod manual;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -81,6 +82,14 @@ fn run(cli: Cli) -> Result<u8, String> {
             return Ok(exit::CLEAN);
         }
         Some(Command::Backends(args)) => return backends(args),
+        Some(Command::Completions { shell }) => {
+            print_out(&manual::completions(*shell))?;
+            return Ok(exit::CLEAN);
+        }
+        Some(Command::Man) => {
+            print_out(&manual::man_page()?)?;
+            return Ok(exit::CLEAN);
+        }
         Some(Command::Server { .. }) => unreachable!("`main` hands `server` to its caller"),
         None => {}
     }

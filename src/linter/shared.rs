@@ -93,10 +93,12 @@ pub fn collect(
         }
         false
     });
+    // Each file is masked once, however many keys it holds.
+    let mut masked: Vec<(&SourceFile, Arc<str>)> = Vec::new();
     keys.into_iter()
         .zip(live)
         .map(|(key, live)| {
-            let excerpt = excerpt(&key, module, secrets);
+            let excerpt = excerpt(&key, module, secrets, &mut masked);
             Collected {
                 key,
                 suppressed: !live,
@@ -107,7 +109,12 @@ pub fn collect(
 }
 
 /// The key's line with one line of context either side, masked.
-fn excerpt(key: &StateKey, module: &Module, secrets: &[(&SourceFile, Range<usize>)]) -> Excerpt {
+fn excerpt<'m>(
+    key: &StateKey,
+    module: &'m Module,
+    secrets: &[(&SourceFile, Range<usize>)],
+    masked: &mut Vec<(&'m SourceFile, Arc<str>)>,
+) -> Excerpt {
     let Some(file) = module.all_files().find(|f| f.display == key.place.file) else {
         return Excerpt {
             offset: 0,
@@ -121,16 +128,23 @@ fn excerpt(key: &StateKey, module: &Module, secrets: &[(&SourceFile, Range<usize
     let end_line = (key.place.end.line + 1).min(last);
     let range =
         lines.line_range(&file.text, first).start..lines.line_range(&file.text, end_line).end;
-    let ranges = secrets
-        .iter()
-        .filter(|(f, _)| std::ptr::eq(*f, file))
-        .map(|(_, r)| r.clone())
-        .chain(secret_text_ranges(&file.text));
-    let masked = mask(&file.text, ranges);
+    let text = match masked.iter().find(|(f, _)| std::ptr::eq(*f, file)) {
+        Some((_, text)) => Arc::clone(text),
+        None => {
+            let ranges = secrets
+                .iter()
+                .filter(|(f, _)| std::ptr::eq(*f, file))
+                .map(|(_, r)| r.clone())
+                .chain(secret_text_ranges(&file.text));
+            let text = mask(&file.text, ranges);
+            masked.push((file, Arc::clone(&text)));
+            text
+        }
+    };
     Excerpt {
         offset: range.start,
         line: first,
-        text: masked[range].to_string(),
+        text: text.get(range).unwrap_or_default().to_string(),
     }
 }
 

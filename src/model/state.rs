@@ -196,3 +196,93 @@ impl<'a> S3Config<'a> {
         .map_or("aws", |(_, partition)| partition)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::input::source::{FileKind, SourceFile};
+    use crate::model::context::{Module, ModuleContext, Settings};
+
+    /// The state object of `backend "s3" { <body> }`, if known.
+    fn object(body: &str) -> Option<StateObject> {
+        let text = format!("terraform {{\n  backend \"s3\" {{\n{body}\n  }}\n}}\n");
+        let module = Module {
+            dir: PathBuf::from("m"),
+            files: vec![SourceFile::from_bytes(
+                PathBuf::from("m/main.tf"),
+                "m/main.tf".into(),
+                FileKind::Tf,
+                text.into_bytes(),
+            )],
+            init: Default::default(),
+        };
+        let settings = Settings::default();
+        let ctx = ModuleContext::new(&module, &settings);
+        ctx.s3_configs[0].state_key(&module.dir).map(|k| k.object)
+    }
+
+    #[test]
+    fn aws_is_one_namespace_per_partition() {
+        let store = |body: &str| object(body).map(|o| o.store);
+        let aws = "bucket = \"b\"\nkey = \"k\"";
+        assert_eq!(store(aws).as_deref(), Some("aws"));
+        assert_eq!(
+            store(&format!("{aws}\nregion = \"eu-west-1\"")).as_deref(),
+            Some("aws")
+        );
+        assert_eq!(
+            store(&format!("{aws}\nregion = \"cn-north-1\"")).as_deref(),
+            Some("aws-cn")
+        );
+        assert_eq!(
+            store(&format!(
+                "{aws}\nendpoints = {{ s3 = \"https://s3.eu-west-1.amazonaws.com\" }}"
+            ))
+            .as_deref(),
+            Some("aws")
+        );
+    }
+
+    #[test]
+    fn other_stores_are_their_endpoint() {
+        let at = |endpoint: &str| {
+            object(&format!(
+                "endpoints = {{ s3 = \"{endpoint}\" }}\nbucket = \"b\"\nkey = \"k\"\nskip_s3_checksum = true"
+            ))
+            .map(|o| o.store)
+        };
+        assert_eq!(
+            at("https://NYC3.digitaloceanspaces.com/").as_deref(),
+            Some("nyc3.digitaloceanspaces.com")
+        );
+        assert_eq!(
+            at("http://minio.lab:9000").as_deref(),
+            Some("minio.lab:9000")
+        );
+        assert_ne!(
+            at("https://nyc3.digitaloceanspaces.com"),
+            at("https://fra1.digitaloceanspaces.com")
+        );
+    }
+
+    #[test]
+    fn only_literal_values_make_an_object() {
+        assert_eq!(object("bucket = \"b\"\nkey = var.key"), None);
+        assert_eq!(object("bucket = \"b\""), None);
+        assert_eq!(object("bucket = \"\"\nkey = \"k\""), None);
+        assert_eq!(
+            object("endpoints = { s3 = var.e }\nbucket = \"b\"\nkey = \"k\""),
+            None
+        );
+        assert_eq!(
+            object("bucket = \"b\"\nkey = \"k\"\nworkspace_key_prefix = \"x\""),
+            Some(StateObject {
+                store: "aws".into(),
+                bucket: "b".into(),
+                key: "k".into()
+            })
+        );
+    }
+}

@@ -151,3 +151,90 @@ fn finding(own: &StateKey, others: &[&StateKey], count: usize) -> Diagnostic {
         fix: None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::diagnostic::Position;
+    use crate::model::state::{Place, Prefix};
+
+    fn key(module: &str, file: &str, line: usize, prefix: Prefix) -> StateKey {
+        let at = Position { line, column: 5 };
+        StateKey {
+            object: StateObject {
+                store: "aws".into(),
+                bucket: "b".into(),
+                key: "k".into(),
+            },
+            prefix,
+            module: PathBuf::from(module),
+            module_display: module.into(),
+            written: vec![(file.into(), line * 10)],
+            place: Place {
+                file: file.into(),
+                span: line * 10..line * 10 + 7,
+                start: at,
+                end: at,
+            },
+            via: None,
+        }
+    }
+
+    #[test]
+    fn one_configuration_seen_twice_is_no_collision() {
+        let a = key("a", "a/main.tf", 3, Prefix::Default);
+        assert!(check(&[&a, &a.clone()]).is_empty());
+        assert_eq!(
+            partners(&[&a, &a.clone()]),
+            vec![Vec::<usize>::new(), Vec::new()]
+        );
+        let b = key("b", "b/main.tf", 4, Prefix::Default);
+        let found = check(&[&a, &a.clone(), &b]);
+        // Both sightings of `a` name `b`; `b` names `a` once.
+        assert_eq!(found.len(), 3);
+        assert!(found[2]
+            .1
+            .message
+            .contains("also written by `a/main.tf:3`:"));
+        assert!(found[2].1.message.contains("under `env:/`"));
+        assert_eq!(
+            partners(&[&a, &a.clone(), &b]),
+            vec![vec![2], vec![2], vec![0]]
+        );
+    }
+
+    #[test]
+    fn many_partners_are_counted_not_listed() {
+        let keys: Vec<StateKey> = (1..=6)
+            .map(|i| {
+                key(
+                    &format!("m{i}"),
+                    &format!("m{i}/main.tf"),
+                    i,
+                    Prefix::Default,
+                )
+            })
+            .collect();
+        let refs: Vec<&StateKey> = keys.iter().collect();
+        let found = check(&refs);
+        assert_eq!(found.len(), 6);
+        let first = &found[0].1.message;
+        assert!(
+            first.contains("`m2/main.tf:2`, `m3/main.tf:3`, `m4/main.tf:4` and 2 more"),
+            "{first}"
+        );
+    }
+
+    #[test]
+    fn a_different_prefix_keeps_other_workspaces_apart() {
+        let a = key("a", "a/main.tf", 3, Prefix::Default);
+        let b = key("b", "b/main.tf", 3, Prefix::Literal("b".into()));
+        let found = check(&[&a, &b]);
+        assert!(found[0]
+            .1
+            .message
+            .contains("their other workspaces are apart"));
+    }
+}
