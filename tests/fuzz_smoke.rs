@@ -16,8 +16,8 @@ mod mutate;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
-use fuzz_check::{check, INIT_KINDS, INIT_SEPARATOR, SEPARATOR};
-use mutate::{fail, mutate, settings, Vocabulary};
+use fuzz_check::{check, check_init, INIT_FORMATS, INIT_KINDS, INIT_SEPARATOR, SEPARATOR};
+use mutate::{fail, mutate, settings, Rng, Vocabulary};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -102,10 +102,15 @@ fn seeds() -> Vec<(String, Vec<u8>)> {
 /// Runs `check` on a thread with the pipeline's stack (tests run on 2 MiB threads), and
 /// saves the input if it fails.
 fn run_check(name: &str, data: &[u8]) {
+    run_with(name, data, check)
+}
+
+/// Runs `target` on `data` as [`run_check`] runs `check`.
+fn run_with(name: &str, data: &[u8], target: impl Fn(&[u8]) + Send + 'static) {
     let owned = data.to_vec();
     let outcome = std::thread::Builder::new()
         .stack_size(tfblint::linter::pipeline::WORKER_STACK_BYTES)
-        .spawn(move || catch_unwind(AssertUnwindSafe(|| check(&owned))))
+        .spawn(move || catch_unwind(AssertUnwindSafe(|| target(&owned))))
         .unwrap()
         .join()
         .unwrap();
@@ -194,5 +199,44 @@ fn mutated_fixtures_pass_the_fuzz_checks() {
         let mut input = seed.clone();
         mutate(&mut rng, &mut input, &seeds, |(_, b)| b, &VOCABULARY);
         run_check(&format!("mutation {i} of {name}"), &input);
+    }
+}
+
+/// Each init-source format's own fuzz target (`fuzz/fuzz_targets/init_*.rs`, listed in
+/// `INIT_FORMATS`): its checks on every file of that format under `fixtures/`, then on
+/// deterministic mutations of them (`TFBLINT_FUZZ_INIT_ITERATIONS` each, default 40).
+#[test]
+fn every_init_format_target_passes_its_checks() {
+    let mut files = Vec::new();
+    files_under(&repo().join("fixtures"), &mut files);
+    let manifest = std::fs::read_to_string(repo().join("fuzz/Cargo.toml")).unwrap();
+    let iterations: usize = std::env::var("TFBLINT_FUZZ_INIT_ITERATIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(40);
+    for (index, (kind, _, target)) in INIT_FORMATS.into_iter().enumerate() {
+        let file = repo().join(format!("fuzz/fuzz_targets/{target}.rs"));
+        assert!(file.exists(), "{kind:?}: no {}", file.display());
+        assert!(
+            manifest.contains(&format!("name = \"{target}\"")),
+            "{target} not in fuzz/Cargo.toml"
+        );
+        let seeds: Vec<(String, Vec<u8>)> = files
+            .iter()
+            .filter(|p| tfblint::input::init::source_kind(p) == Some(kind))
+            .map(|p| (p.display().to_string(), std::fs::read(p).unwrap()))
+            .collect();
+        assert!(!seeds.is_empty(), "{kind:?}: no fixture of this format");
+        for (name, data) in &seeds {
+            run_with(name, data, move |d| check_init(kind, d));
+        }
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ (index as u64 + 1));
+        for i in 0..iterations {
+            let mut input = seeds[rng.below(seeds.len())].1.clone();
+            mutate(&mut rng, &mut input, &seeds, |(_, b)| b, &VOCABULARY);
+            run_with(&format!("{target} mutation {i}"), &input, move |d| {
+                check_init(kind, d)
+            });
+        }
     }
 }

@@ -20,7 +20,10 @@ const TOKEN: &str = "dop_v1_3f9c2a7e1b4d8f60a5c9e2d7b1f4a8c3e6d9b2f5a8c1e4d7b0a3
 /// 32 bytes, base64: what `sse_customer_key` takes.
 const SSE_CUSTOMER_KEY: &str = "BwoNEBMWGRwfIiUoKy4xNDc6PUBDRklMT1JVWFteYWQ=";
 
-const SECRETS: [&str; 4] = [ACCESS_KEY, SECRET_KEY, TOKEN, SSE_CUSTOMER_KEY];
+/// Under names the s3 backend does not know (`aws_secret_access_key`, `db_password`).
+const MISSPELT: &str = "Wk8pEXAMPLEmisspeltSECRET/3hQ7nVc2+Jr9XyZa4";
+
+const SECRETS: [&str; 5] = [ACCESS_KEY, SECRET_KEY, TOKEN, SSE_CUSTOMER_KEY, MISSPELT];
 
 /// Every substring of 12 characters of `secret` (all of them ASCII) found in `output`.
 fn leaks<'a>(secret: &'a str, output: &str) -> Vec<&'a str> {
@@ -56,7 +59,7 @@ fn the_fixtures_hold_every_secret() {
 #[test]
 fn no_output_format_contains_any_part_of_a_secret() {
     let cases = subdirs(&repo().join("fixtures/secrets"));
-    assert_eq!(cases.len(), 9);
+    assert_eq!(cases.len(), 10);
     for dir in cases {
         let rel = dir
             .strip_prefix(repo())
@@ -99,6 +102,15 @@ fn snippets_show_secret_lines_masked() {
     ] {
         let line = format!("{name} = \"{}\"", stars(secret));
         assert!(backend.contains(&line), "{line} in:\n{backend}");
+    }
+
+    let misspelt = human("fixtures/secrets/misspelt-names");
+    for line in [
+        format!("aws_secret_access_key = \"{}\"", stars(MISSPELT)),
+        format!("spaces_access_token   = \"{}\"", stars(TOKEN)),
+        format!(" 21 │ {}\n", "*".repeat(6 + MISSPELT.len())),
+    ] {
+        assert!(misspelt.contains(&line), "{line} in:\n{misspelt}");
     }
 
     let provider = human("fixtures/secrets/provider-token");

@@ -26,6 +26,25 @@ pub const SEPARATOR: &[u8] = b"\n#---tfbackend---\n";
 /// ([`INIT_KINDS`], modulo their number); its commands are paired with the module.
 pub const INIT_SEPARATOR: &[u8] = b"\n#---init---\n";
 
+/// Every init-source format, with a file name of it and the name of its own fuzz target
+/// (`fuzz_targets/<target>.rs`, which calls [`check_init`]). A new format (a new
+/// [`SourceKind`]) is added here, with its target file and `[[bin]]` in `Cargo.toml`:
+/// `tests/fuzz_smoke.rs` then runs its checks on stable, on its fixtures and mutations of them.
+/// (Bitbucket, Azure, CircleCI, Jenkins and Atlantis, added in parallel, have no target of
+/// their own yet: `lint_bytes` reaches them through [`INIT_KINDS`].)
+pub const INIT_FORMATS: [(SourceKind, &str, &str); 6] = [
+    (SourceKind::Shell, "init.sh", "init_shell"),
+    (
+        SourceKind::GithubWorkflow,
+        ".github/workflows/ci.yml",
+        "init_github_workflow",
+    ),
+    (SourceKind::GitlabCi, ".gitlab-ci.yml", "init_gitlab_ci"),
+    (SourceKind::Makefile, "Makefile", "init_makefile"),
+    (SourceKind::Justfile, "justfile", "init_justfile"),
+    (SourceKind::Taskfile, "Taskfile.yml", "init_taskfile"),
+];
+
 pub const INIT_KINDS: [(SourceKind, &str); 11] = [
     (SourceKind::Shell, "init.sh"),
     (SourceKind::GithubWorkflow, ".github/workflows/ci.yml"),
@@ -39,6 +58,60 @@ pub const INIT_KINDS: [(SourceKind, &str); 11] = [
     (SourceKind::Jenkinsfile, "Jenkinsfile"),
     (SourceKind::Atlantis, "atlantis.yaml"),
 ];
+
+/// A module paired by the init source in a format's fuzz target.
+const INIT_MODULE: &[u8] =
+    b"terraform {\n  required_version = \"~> 1.11\"\n  backend \"s3\" {}\n}\n";
+
+/// Arbitrary bytes as an init source of `kind`: the extractor's spans lie in the text on
+/// character boundaries, in order, and it is deterministic; then the whole pipeline with the
+/// source paired to a module ([`check`]: positions, renderers, no secret printed).
+pub fn check_init(kind: SourceKind, data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let found = tfblint::input::init::extract(kind, &text);
+    assert_eq!(
+        found,
+        tfblint::input::init::extract(kind, &text),
+        "extraction is not deterministic"
+    );
+    for command in found.iter().flatten() {
+        let mut spans = vec![command.span.clone(), command.binary_span.clone()];
+        spans.extend(command.chdir.iter().map(|c| c.span.clone()));
+        for arg in &command.backend_configs {
+            spans.push(arg.span.clone());
+            match &arg.value {
+                tfblint::input::init::BackendConfigValue::File { span, .. }
+                | tfblint::input::init::BackendConfigValue::Empty { span } => {
+                    spans.push(span.clone())
+                }
+                tfblint::input::init::BackendConfigValue::Setting {
+                    key_span,
+                    value_span,
+                    ..
+                } => {
+                    spans.push(key_span.clone());
+                    spans.push(value_span.clone());
+                }
+            }
+        }
+        for span in spans {
+            assert!(
+                span.start <= span.end && text.get(span.clone()).is_some(),
+                "{kind:?}: span {span:?} is not in the text of {} bytes",
+                text.len()
+            );
+        }
+    }
+    let index = INIT_KINDS
+        .iter()
+        .position(|(k, _)| *k == kind)
+        .expect("every kind is one the lint_bytes target chooses");
+    let mut joined = INIT_MODULE.to_vec();
+    joined.extend_from_slice(INIT_SEPARATOR);
+    joined.push(index as u8);
+    joined.extend_from_slice(data);
+    check(&joined);
+}
 
 pub const FORMATS: [Format; 8] = [
     Format::Human,

@@ -127,11 +127,11 @@ pub fn insert_argument(block: &BlockRef, name: &str, value: &str) -> Edit {
     let close = text[..span.end].rfind('}').unwrap_or(span.end).max(open);
     let outer = indent_at(text, header.start);
     let attrs: Vec<&Attribute> = block.block.body.attributes().collect();
-    let layout = Layout::of(text, &attrs, open);
+    let layout = Layout::of(block.file, &attrs, open);
     let inner = layout
         .indent
         .clone()
-        .unwrap_or_else(|| format!("{outer}{}", indent_unit(text)));
+        .unwrap_or_else(|| format!("{outer}{}", indent_unit(block.file)));
     let line = layout.line(&inner, name, value);
 
     if !text[open..close].contains('\n') {
@@ -173,7 +173,7 @@ pub fn append_argument(file: &SourceFile, name: &str, value: &str) -> Edit {
         .into_iter()
         .flatten()
         .collect();
-    let layout = Layout::of(text, &attrs, 0);
+    let layout = Layout::of(file, &attrs, 0);
     let inner = layout.indent.clone().unwrap_or_default();
     let line = layout.line(&inner, name, value);
     if text.is_empty() {
@@ -202,58 +202,60 @@ struct Layout {
 
 impl Layout {
     /// `attrs` in source order. `after`: attributes on the line of this offset (the opening brace) are not siblings
-    /// to copy a layout from.
-    fn of(text: &str, attrs: &[&Attribute], after: usize) -> Layout {
+    /// to copy a layout from. Linear in the attributes: lines come from the file's line index.
+    fn of(file: &SourceFile, attrs: &[&Attribute], after: usize) -> Layout {
+        let text: &str = &file.text;
+        let lines = file.lines();
         let first_line_end = line_content_end(text, after);
-        let own_line: Vec<Range<usize>> = attrs
+        // Attributes that start their own line: their key and the line their value ends on.
+        let own_line: Vec<(Range<usize>, usize)> = attrs
             .iter()
             .filter_map(|a| Some((a.span()?, a.key.span()?)))
             .filter(|(span, _)| after == 0 || span.start > first_line_end)
             .filter(|(span, _)| {
-                text[line_start(text, span.start)..span.start]
+                text[lines.line_start(span.start)..span.start]
                     .trim()
                     .is_empty()
             })
-            .map(|(_, key)| key)
+            .map(|(span, key)| (key, lines.line_of(span.end)))
             .collect();
         let indent = own_line
             .last()
-            .map(|key| text[line_start(text, key.start)..key.start].to_string());
+            .map(|(key, _)| text[lines.line_start(key.start)..key.start].to_string());
         let column = |key: &Range<usize>| {
             let rest = &text[key.end..];
             let gap = rest.len() - rest.trim_start_matches([' ', '\t']).len();
             (rest[gap..].starts_with('=')).then(|| {
-                text[line_start(text, key.start)..key.end + gap]
+                text[lines.line_start(key.start)..key.end + gap]
                     .chars()
                     .count()
             })
         };
-        let columns: Vec<usize> = own_line.iter().filter_map(column).collect();
+        let columns: Vec<usize> = own_line.iter().filter_map(|(k, _)| column(k)).collect();
         // The run of attributes on consecutive lines that the new line joins, as `terraform
         // fmt` aligns them; else the column most attributes share.
-        let line_of = |offset: usize| text[..offset].matches('\n').count();
         let mut group: Vec<usize> = Vec::new();
         let mut next_line = None;
-        for (key, attr) in own_line.iter().zip(
-            attrs
-                .iter()
-                .filter(|a| a.key.span().is_some_and(|k| own_line.contains(&k))),
-        ) {
-            let start = line_of(key.start);
+        for (key, end_line) in &own_line {
+            let start = lines.line_of(key.start);
             if next_line != Some(start) {
                 group.clear();
             }
             group.extend(column(key));
-            next_line = attr.span().map(|s| line_of(s.end) + 1);
+            next_line = Some(end_line + 1);
         }
         let group_column = group
             .first()
             .copied()
             .filter(|c| group.len() >= 2 && group.iter().all(|d| d == c));
         let eq_column = group_column.or_else(|| {
-            columns
-                .iter()
-                .map(|c| (columns.iter().filter(|d| *d == c).count(), *c))
+            let mut counts: std::collections::HashMap<usize, usize> = Default::default();
+            for c in &columns {
+                *counts.entry(*c).or_default() += 1;
+            }
+            counts
+                .into_iter()
+                .map(|(c, n)| (n, c))
                 .max()
                 .filter(|&(n, _)| n >= 2 && n * 2 > columns.len())
                 .map(|(_, c)| c)
@@ -283,10 +285,8 @@ pub fn line_ending(text: &str) -> &'static str {
 }
 
 /// One level of indentation: a tab when the file indents with tabs, else two spaces.
-fn indent_unit(text: &str) -> &'static str {
-    let tabs = text.lines().filter(|l| l.starts_with('\t')).count();
-    let spaces = text.lines().filter(|l| l.starts_with(' ')).count();
-    if tabs > spaces {
+fn indent_unit(file: &SourceFile) -> &'static str {
+    if file.lines().indents_with_tabs() {
         "\t"
     } else {
         "  "

@@ -1,7 +1,6 @@
-//! What a file is to Terraform, by its name ([`FileKind`]), and why one has no syntax tree
-//! ([`ParseFailure`]): plain data below the files that read and scope files ([`crate::input::source`], [`crate::input::scope`]).
+//! What a file is to Terraform, by its name ([`FileKind`]): plain data below the files that
+//! read and scope files ([`crate::input::source`], [`crate::input::scope`]).
 
-use std::ops::Range;
 use std::path::Path;
 
 /// What a file is to Terraform, by its name.
@@ -56,21 +55,4 @@ impl FileKind {
     pub fn is_fixable(self) -> bool {
         self != FileKind::TfJson
     }
-}
-
-/// Why a file has no syntax tree.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseFailure {
-    pub message: String,
-    /// Usually zero-width: the parser reports a point, not a range.
-    pub span: Range<usize>,
-}
-
-/// `offset`, or the nearest character boundary of `text` before it.
-pub fn floor_char_boundary(text: &str, offset: usize) -> usize {
-    let mut offset = offset.min(text.len());
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
 }

@@ -6,9 +6,11 @@
 //!   directories entered);
 //! - [`walk`]: the parallel walk (`.gitignore` respected), reading and prefiltering files as
 //!   they are found, one batch per directory;
+//! - [`cost`]: the byte scan that caps what parsing one file may cost;
 //! - [`discover`]: finding the files to lint and grouping them into module directories;
 //! - [`init`]: `terraform init` commands in workflows, scripts and task files, and which module
 //!   each one initialises with what ([`init::pairing`]);
+//! - [`parse`]: parsing HCL text, recovering from attributes set twice;
 //! - [`read`]: reading a file's bytes safely (bounded, non-blocking, regular files only);
 //! - [`scope`]: the byte-level prefilter that says whether a file can hold anything a rule
 //!   reads, so the others are never parsed;
@@ -21,10 +23,12 @@
 
 pub mod artifact;
 pub mod classify;
+pub mod cost;
 pub mod discover;
 pub mod git;
 pub mod init;
 pub mod kind;
+pub mod parse;
 pub mod read;
 pub mod scope;
 pub mod source;

@@ -5,26 +5,65 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use hcl_edit::structure::Body;
-use hcl_edit::Span;
 
 use crate::diagnostic::Position;
-pub use crate::input::kind::{floor_char_boundary, FileKind, ParseFailure};
+pub use crate::input::kind::FileKind;
 use crate::input::view::View;
+
+pub use super::parse::{
+    floor_char_boundary, parse, parse_recovering, parses, ParseFailure, Redefinition,
+    MAX_RECOVERY_PARSES,
+};
 
 /// Files larger than this are not parsed; they get a TFB001 finding instead.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Byte offsets of line starts, for offset → line/column.
+/// Byte offsets of line starts, for offset → line/column: built once per file (one pass),
+/// then every position is a binary search. Everything that turns offsets into lines uses it
+/// (diagnostics, snippets, the fix engine's layout), never a count from the start of the text.
 #[derive(Debug, Clone, Default)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// Lines that start with a tab, and with a space: the file's indentation unit.
+    tab_lines: usize,
+    space_lines: usize,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
+        BUILDS.with(|c| c.set(c.get() + 1));
+        let bytes = text.as_bytes();
         let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { starts }
+        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+        let first = |s: &usize| bytes.get(*s).copied();
+        let tab_lines = starts.iter().filter(|s| first(s) == Some(b'\t')).count();
+        let space_lines = starts.iter().filter(|s| first(s) == Some(b' ')).count();
+        LineIndex {
+            starts,
+            tab_lines,
+            space_lines,
+        }
+    }
+
+    /// How many indexes were built on this thread (for tests that bound the work).
+    #[doc(hidden)]
+    pub fn builds() -> usize {
+        BUILDS.with(|c| c.get())
+    }
+
+    /// The 0-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset) - 1
+    }
+
+    /// The byte offset where the line holding `offset` starts.
+    pub fn line_start(&self, offset: usize) -> usize {
+        self.starts[self.line_of(offset)]
+    }
+
+    /// Whether more lines are indented with a tab than with a space.
+    pub fn indents_with_tabs(&self) -> bool {
+        self.tab_lines > self.space_lines
     }
 
     /// 1-based line and 1-based column (in characters) of a byte offset. Offsets past the
@@ -54,6 +93,10 @@ impl LineIndex {
     }
 }
 
+thread_local! {
+    static BUILDS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// A file read from disk (or stdin) and parsed.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -74,18 +117,6 @@ pub struct SourceFile {
     pub redefined: Vec<Redefinition>,
     /// What a Terragrunt or JSON file says to Terraform ([`View`]); `None` for other kinds.
     pub view: Option<View>,
-}
-
-/// An attribute set twice in one body: Terraform's "Attribute redefined". The parser refuses
-/// the whole file for it; tfblint parses the file without the repeat and keeps it here, so the
-/// rest of the file is still linted (TFB604 reports it).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Redefinition {
-    pub name: String,
-    /// The repeated key.
-    pub span: Range<usize>,
-    /// The key of the first definition, in the same body.
-    pub first: Range<usize>,
 }
 
 /// Whether out-of-scope files are parsed anyway.
@@ -129,7 +160,20 @@ impl SourceFile {
                 return Self::built(path, display, kind, text, in_scope, parsed, view);
             }
             Ok(text) => {
+                let costly = (in_scope || mode == ParseMode::Full)
+                    .then(|| crate::input::cost::too_costly(text.as_bytes()))
+                    .flatten();
                 let (parsed, redefined) = match (in_scope, mode) {
+                    // Bounded memory: a file that would cost too much to parse is not parsed.
+                    (true, _) if costly.is_some() => {
+                        let at = costly.unwrap_or(0);
+                        let failure = ParseFailure {
+                            message: crate::input::cost::too_costly_message(),
+                            span: at..at,
+                        };
+                        (Err(failure), Vec::new())
+                    }
+                    (false, ParseMode::Full) if costly.is_some() => (Ok(Body::new()), Vec::new()),
                     (true, _) => parse_recovering(&text),
                     (false, ParseMode::Prefilter) => (Ok(Body::new()), Vec::new()),
                     // Out of scope: parsed to prove no rule reads it, but its syntax
@@ -311,107 +355,10 @@ fn decode(bytes: Vec<u8>) -> Result<String, (String, ParseFailure)> {
     })
 }
 
-/// Parses HCL text, accepting (as Terraform does) a leading byte order mark.
-pub fn parse(text: &str) -> Result<Body, ParseFailure> {
-    let skip = if text.starts_with(BOM) { BOM.len() } else { 0 };
-    if skip > 0 {
-        // Spans must stay offsets into `text`: blank the BOM out instead of slicing it off.
-        let padded = format!("{}{}", " ".repeat(skip), &text[skip..]);
-        return parse_str(&padded);
-    }
-    parse_str(text)
-}
-
-/// What hcl-edit says when a body sets an attribute twice.
-const REDEFINED: &str = "found redefined attribute";
-
-/// Like [`parse`], but an attribute set twice in one body does not fail the file: it is left
-/// out of the tree and returned. hcl-edit stops at the repeated key; the key is renamed, in a
-/// copy of the same length so that every span stays valid, until the file parses.
-pub fn parse_recovering(text: &str) -> (Result<Body, ParseFailure>, Vec<Redefinition>) {
-    // Offset of each renamed key, and its real name.
-    let mut renamed: Vec<(usize, String)> = Vec::new();
-    let mut patched: Option<String> = None;
-    loop {
-        let failure = match parse(patched.as_deref().unwrap_or(text)) {
-            Ok(mut body) => {
-                let mut redefined = Vec::new();
-                drop_renamed(&mut body, &renamed, &mut redefined);
-                redefined.sort_by_key(|r| r.span.start);
-                return (Ok(body), redefined);
-            }
-            Err(failure) => failure,
-        };
-        let at = failure.span.start;
-        let current = patched.as_deref().unwrap_or(text);
-        let key_len = current[at..]
-            .bytes()
-            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
-            .count();
-        let tries = renamed.iter().filter(|(o, _)| *o == at).count();
-        // Give up (and report the parser's error) on anything unexpected.
-        if !failure.message.contains(REDEFINED) || key_len == 0 || tries >= 8 || renamed.len() >= 32
-        {
-            return (Err(failure), Vec::new());
-        }
-        let name = text[at..at + key_len].to_string();
-        // Uppercase first letters: no s3 argument has one, so a collision is unlikely and
-        // retried with the next letter if it happens.
-        let first = char::from(b'Z' - tries as u8);
-        let mut copy = current.to_string();
-        copy.replace_range(at..at + 1, first.encode_utf8(&mut [0; 4]));
-        patched = Some(copy);
-        renamed.push((at, name));
-    }
-}
-
-/// Removes the attributes whose keys were renamed, recording each against the first
-/// definition of its name in the same body.
-fn drop_renamed(body: &mut Body, renamed: &[(usize, String)], out: &mut Vec<Redefinition>) {
-    let mut i = 0;
-    while i < body.len() {
-        let repeat = body
-            .get(i)
-            .and_then(|s| s.as_attribute())
-            .and_then(|attr| attr.key.span())
-            .and_then(|span| {
-                // The last rename at an offset is the key's current name.
-                let (_, name) = renamed.iter().rev().find(|(o, _)| *o == span.start)?;
-                Some((span, name.clone()))
-            });
-        match repeat {
-            Some((span, name)) => {
-                let first = body
-                    .attributes()
-                    .find(|a| a.key.value().as_str() == name)
-                    .and_then(|a| a.key.span())
-                    .unwrap_or_else(|| span.clone());
-                body.remove(i);
-                out.push(Redefinition { name, span, first });
-            }
-            None => {
-                if let Some(block) = body.get_mut(i).and_then(|s| s.as_block_mut()) {
-                    drop_renamed(&mut block.body, renamed, out);
-                }
-                i += 1;
-            }
-        }
-    }
-}
-
-fn parse_str(text: &str) -> Result<Body, ParseFailure> {
-    hcl_edit::parser::parse_body(text).map_err(|err| {
-        let offset = floor_char_boundary(text, err.location().offset());
-        ParseFailure {
-            message: err.message().to_string(),
-            span: offset..offset,
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hcl_edit::Span;
 
     #[test]
     fn positions_count_characters_and_lines() {

@@ -13,7 +13,7 @@ use jsonc_parser::ast::{Object, ObjectProp, Value};
 use jsonc_parser::common::Ranged;
 use jsonc_parser::{CollectOptions, ParseOptions};
 
-use crate::input::kind::ParseFailure;
+use crate::input::parse::ParseFailure;
 use crate::input::view::{
     build_block, is_identifier, reparse_object, Built, Entry, Reparser, View,
 };

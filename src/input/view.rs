@@ -20,7 +20,7 @@ use hcl_edit::expr::Object;
 use hcl_edit::structure::{Block, BlockLabel, Body};
 use hcl_edit::{Decorated, Ident, Span};
 
-use crate::input::kind::{floor_char_boundary, ParseFailure};
+use crate::input::parse::{floor_char_boundary, ParseFailure};
 
 /// Regions of one file parsed at most: each costs a pass over the buffer before it.
 pub const MAX_REGIONS: usize = 32;

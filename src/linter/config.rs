@@ -467,6 +467,8 @@ pub fn load(path: &Path, cwd: &Path) -> Result<Config, String> {
             module: dir,
             base: root.clone(),
             patterns: globs.iter().map(|g| g.get_ref().clone()).collect(),
+            file: crate::input::discover::absolute(cwd, path),
+            spans: globs.iter().map(|g| g.span()).collect(),
         });
     }
     config.engine = file.engine;

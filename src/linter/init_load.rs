@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::input::discover::{FileEntry, ModuleFiles};
 use crate::input::init::pairing::{Item, Pairing, Pairings};
 use crate::input::source::{FileKind, ParseMode, SourceFile};
-use crate::model::init::{CliSetting, FileRef, InitConfig, InitData, InitItem};
+use crate::model::init::{is_primitive, CliSetting, FileRef, InitConfig, InitData, InitItem};
 
 use super::buffer::{read_entry, Buffer};
 
@@ -46,13 +46,12 @@ pub fn load_pairings(
                     s.display.clone(),
                     s.text.clone(),
                 ));
-                data.secrets
-                    .extend(s.secrets.iter().map(|r| (index, r.clone())));
+                data.secrets.push((index, s.secrets.clone()));
                 index
             })
         });
         let items = items(
-            pairing,
+            (pairings, pairing),
             source,
             local,
             &mut partials,
@@ -69,8 +68,9 @@ pub fn load_pairings(
     data
 }
 
+/// The items of `pairing`, one of `pairings`.
 fn items(
-    pairing: &Pairing,
+    (pairings, pairing): (&Pairings, &Pairing),
     source: Option<usize>,
     local: &HashMap<PathBuf, usize>,
     partials: &mut HashMap<PathBuf, usize>,
@@ -92,27 +92,33 @@ fn items(
                     InitItem::File(FileRef::Extra(i))
                 }
             },
-            Item::Missing { written, arg } => InitItem::Missing {
+            Item::Missing {
+                written,
+                arg,
+                outside,
+            } => InitItem::Missing {
                 written: written.clone(),
                 arg: arg.clone(),
+                outside: *outside,
             },
             Item::Unknown { arg } => InitItem::Unknown { arg: arg.clone() },
             Item::Setting {
-                key,
+                key: _,
                 key_span,
                 value,
                 value_span,
                 arg,
             } => {
-                let setting = source.and_then(|file| {
-                    CliSetting::new(
+                let setting = source.zip(pairing.source).and_then(|(file, at)| {
+                    let attr = pairings.setting_attr(at, value_span.start, &is_primitive)?;
+                    Some(CliSetting::with_attr(
                         file,
-                        key,
+                        attr.clone(),
                         value.clone(),
                         key_span.clone(),
                         value_span.clone(),
                         arg.clone(),
-                    )
+                    ))
                 });
                 match setting {
                     Some(s) => InitItem::Setting(Box::new(s)),

@@ -11,6 +11,7 @@ use std::ops::Range;
 
 use hcl_edit::structure::Attribute;
 
+use crate::input::init::settings::{attributes, SettingText};
 use crate::input::init::SettingValue;
 use crate::input::source::SourceFile;
 use crate::model::schema::{s3_argument, Type};
@@ -31,7 +32,7 @@ pub struct InitData {
     /// One per init command (or `tfblint.toml` pairing) that initialises the module.
     pub configs: Vec<InitConfig>,
     /// Byte ranges of credential values in the extra files, masked in every snippet.
-    pub secrets: Vec<(usize, Range<usize>)>,
+    pub secrets: Vec<(usize, std::sync::Arc<[Range<usize>]>)>,
 }
 
 /// One init command's contribution, in command-line order.
@@ -50,8 +51,13 @@ pub enum InitItem {
     File(FileRef),
     /// `KEY=VALUE` on the command line.
     Setting(Box<CliSetting>),
-    /// A file path that resolves to nothing.
-    Missing { written: String, arg: Range<usize> },
+    /// A file path that resolves to nothing, or (`outside`) to a file outside the repository,
+    /// which is never read.
+    Missing {
+        written: String,
+        arg: Range<usize>,
+        outside: bool,
+    },
     /// A value tfblint cannot know: the configuration is open.
     Unknown { arg: Range<usize> },
 }
@@ -70,8 +76,9 @@ pub struct CliSetting {
 }
 
 impl CliSetting {
-    /// Builds the attribute for `key` = `value` (`None` when the value is unknown: it is then
-    /// an interpolation, which value rules read as unknown).
+    /// Builds the attribute for `key` = `value` alone (`None` when the value is unknown: it is
+    /// then an interpolation, which value rules read as unknown). The pipeline builds every
+    /// setting of a file at once instead ([`crate::input::init::pairing::Pairings::setting_attr`]).
     pub fn new(
         file: usize,
         key: &str,
@@ -80,76 +87,41 @@ impl CliSetting {
         value_span: Range<usize>,
         arg: Range<usize>,
     ) -> Option<CliSetting> {
-        let primitive = s3_argument(key)
-            .is_none_or(|a| matches!(a.ty, Type::String | Type::Bool | Type::Number));
-        let (written, quoted) = match &value {
-            SettingValue::Literal(v) if !primitive => (v.clone(), false),
-            SettingValue::Literal(v) => (escape(v), true),
-            // The value is never kept: a placeholder of its length.
-            SettingValue::Redacted { len } => ("*".repeat(*len), true),
-            SettingValue::Dynamic { .. } => ("${init}".to_string(), true),
+        let text = SettingText {
+            key,
+            value: &value,
+            value_start: value_span.start,
         };
-        let key_text = if is_identifier(key) {
-            key
-        } else {
-            "invalid_key"
-        };
-        let quote = if quoted { "\"" } else { "" };
-        let head = format!("{key_text}={quote}");
-        let pad = " ".repeat(value_span.start.saturating_sub(head.len()));
-        let parsed = hcl_edit::parser::parse_body(&format!("{pad}{head}{written}{quote}\n"));
-        let body = match parsed {
-            Ok(body) => body,
-            // Not an HCL expression: the string it was given (TFB603 reports the type).
-            Err(_) => {
-                let text = format!("{pad}{key_text}=\"{}\"\n", escape(&written));
-                hcl_edit::parser::parse_body(&text).ok()?
-            }
-        };
-        let mut attr = body.into_attributes().next()?;
-        if key_text != key {
-            // An argument name HCL cannot write: keep the name for TFB602.
-            attr.key = hcl_edit::Decorated::new(hcl_edit::Ident::new_unchecked(key));
-        }
-        Some(CliSetting {
+        let attr = attributes(&[text], &is_primitive).remove(&value_span.start)?;
+        Some(CliSetting::with_attr(
+            file, attr, value, key_span, value_span, arg,
+        ))
+    }
+
+    /// The setting with its attribute, built already.
+    pub fn with_attr(
+        file: usize,
+        attr: Attribute,
+        value: SettingValue,
+        key_span: Range<usize>,
+        value_span: Range<usize>,
+        arg: Range<usize>,
+    ) -> CliSetting {
+        CliSetting {
             file,
             attr,
             key_span,
             value_span,
             arg,
             value,
-        })
-    }
-}
-
-fn is_identifier(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-}
-
-/// `v` as the inside of an HCL string literal that reads back as `v`.
-fn escape(v: &str) -> String {
-    let mut out = String::with_capacity(v.len());
-    let mut chars = v.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '$' | '%' if chars.peek() == Some(&'{') => {
-                out.push(c);
-                out.push(c);
-            }
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
         }
     }
-    out
+}
+
+/// Whether Terraform keeps a `-backend-config` value for `key` as the string it was given (an
+/// argument of a primitive type, or one it does not know), rather than reading it as HCL.
+pub fn is_primitive(key: &str) -> bool {
+    s3_argument(key).is_none_or(|a| matches!(a.ty, Type::String | Type::Bool | Type::Number))
 }
 
 #[cfg(test)]

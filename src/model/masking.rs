@@ -3,8 +3,7 @@
 
 use std::sync::Arc;
 
-use crate::model::schema::CREDENTIAL_ARGUMENTS;
-use crate::model::secrets::PROVIDER_SECRET_ARGUMENTS;
+use crate::input::init::secrets::is_secret_name_bytes;
 
 /// Replaces every character in `ranges` with `*`, byte for byte, so that offsets and char
 /// boundaries stay valid. Line breaks are kept, so line numbers stay valid too.
@@ -30,11 +29,14 @@ pub fn mask(text: &Arc<str>, ranges: impl Iterator<Item = std::ops::Range<usize>
     }
 }
 
-/// The byte ranges of values written as `access_key = "…"`, `secret_key`, `token` or
-/// `sse_customer_key` (also as `"token" = …` or `token: …`, as a quoted string or a heredoc)
-/// anywhere in `text`, found without parsing: for masking, including in files that do not
-/// parse and in blocks the rules do not look at. A quoted value ends at its line's end at the
-/// latest; a heredoc's value is one range per line, without the line feeds.
+/// The byte ranges of values written as `NAME = "…"` for every name that looks like a
+/// credential ([`is_secret_name_bytes`]: `*secret*`, `*access_key*`, `*token*`, `*password*`
+/// and the like, known to the s3 schema or not, misspelt or not: `aws_secret_access_key`,
+/// `secret_key`, `token`, `sse_customer_key`), also as `"NAME" = …` or `NAME: …`, as a quoted
+/// string or a heredoc, anywhere in `text`, found without parsing: for masking, including in
+/// files that do not parse and in blocks the rules do not look at. A quoted value ends at its
+/// line's end at the latest; a heredoc's value is one range per line, without the line feeds.
+/// One pass over the text, whatever the number of names.
 pub fn secret_text_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     let bytes = text.as_bytes();
     let is_ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
@@ -45,51 +47,53 @@ pub fn secret_text_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
         i
     };
     let mut ranges = Vec::new();
-    let names = CREDENTIAL_ARGUMENTS
-        .iter()
-        .chain(PROVIDER_SECRET_ARGUMENTS)
-        .map(|(name, _)| name);
-    for name in names {
-        for at in memchr::memmem::find_iter(bytes, name.as_bytes()) {
-            let mut i = at + name.len();
-            // `"token" = …`, or a bare `token = …` (after anything but an identifier's
-            // character, a quote included: `x = "token = "…` still masks).
-            let quoted = at > 0 && bytes[at - 1] == b'"' && bytes.get(i) == Some(&b'"');
-            let before = if quoted {
-                at.checked_sub(2)
-            } else {
-                at.checked_sub(1)
-            };
-            if before.is_some_and(|i| is_ident(bytes[i])) {
-                continue;
+    let mut next = 0;
+    while next < bytes.len() {
+        // The next identifier: a maximal run of identifier characters.
+        let Some(at) = bytes[next..]
+            .iter()
+            .position(|&b| is_ident(b))
+            .map(|n| next + n)
+        else {
+            break;
+        };
+        let end = bytes[at..]
+            .iter()
+            .position(|&b| !is_ident(b))
+            .map_or(bytes.len(), |n| at + n);
+        next = end;
+        if !is_secret_name_bytes(&bytes[at..end]) {
+            continue;
+        }
+        // `"token" = …`, or a bare `token = …` (after anything but an identifier's
+        // character, a quote included: `x = "token = "…` still masks).
+        let quoted = at > 0 && bytes[at - 1] == b'"' && bytes.get(end) == Some(&b'"');
+        if quoted && at >= 2 && is_ident(bytes[at - 2]) {
+            continue;
+        }
+        let mut i = if quoted { end + 1 } else { end };
+        i = skip_blanks(i);
+        match bytes.get(i) {
+            Some(b'=') if bytes.get(i + 1) != Some(&b'=') => {}
+            Some(b':') => {}
+            _ => continue,
+        }
+        i = skip_blanks(i + 1);
+        if bytes.get(i) == Some(&b'"') {
+            let start = i + 1;
+            let mut end = start;
+            while end < bytes.len() && !matches!(bytes[end], b'"' | b'\n' | b'\r') {
+                // An escaped quote is part of the value; an escaped line break is not.
+                let escape = bytes[end] == b'\\'
+                    && !matches!(bytes.get(end + 1), None | Some(b'\n' | b'\r'));
+                end += if escape { 2 } else { 1 };
             }
-            if quoted {
-                i += 1;
-            } else if bytes.get(i).is_some_and(|&b| is_ident(b)) {
-                continue;
+            let end = end.min(bytes.len());
+            if end > start {
+                ranges.push(start..end);
             }
-            i = skip_blanks(i);
-            match bytes.get(i) {
-                Some(b'=') if bytes.get(i + 1) != Some(&b'=') => {}
-                Some(b':') => {}
-                _ => continue,
-            }
-            i = skip_blanks(i + 1);
-            if bytes.get(i) == Some(&b'"') {
-                let start = i + 1;
-                let mut end = start;
-                while end < bytes.len() && !matches!(bytes[end], b'"' | b'\n' | b'\r') {
-                    // An escaped quote is part of the value; an escaped line break is not.
-                    let escape = bytes[end] == b'\\'
-                        && !matches!(bytes.get(end + 1), None | Some(b'\n' | b'\r'));
-                    end += if escape { 2 } else { 1 };
-                }
-                if end > start {
-                    ranges.push(start..end);
-                }
-            } else if bytes[i..].starts_with(b"<<") {
-                ranges.extend(heredoc_lines(text, i + 2));
-            }
+        } else if bytes[i..].starts_with(b"<<") {
+            ranges.extend(heredoc_lines(text, i + 2));
         }
     }
     ranges
@@ -162,14 +166,30 @@ mod tests {
             masked("token = <<-EOT\n  abc\r\n  EOT\nx = 1\n"),
             "token = <<-EOT\n*****\r\n  EOT\nx = 1\n"
         );
+        // Any name that looks like a credential, known or not, misspelt or not.
+        assert_eq!(
+            masked("aws_secret_access_key = \"abc\"\nmy_token: \"d\"\nDB_PASSWORD = \"e\""),
+            "aws_secret_access_key = \"***\"\nmy_token: \"*\"\nDB_PASSWORD = \"*\""
+        );
         // Not a secret: another name, a comparison, a reference.
         for text in [
-            "my_token = \"abc\"",
-            "tokens = \"abc\"",
+            "bucket = \"token\"",
+            "x_token_y.z = \"abc\"",
             "x = token == \"abc\"",
             "token = var.token",
         ] {
             assert_eq!(masked(text), text);
+        }
+    }
+
+    #[test]
+    fn every_known_credential_name_looks_like_one() {
+        let known = crate::model::schema::CREDENTIAL_ARGUMENTS
+            .iter()
+            .chain(crate::model::secrets::PROVIDER_SECRET_ARGUMENTS);
+        for (name, variable) in known {
+            assert!(is_secret_name_bytes(name.as_bytes()), "{name}");
+            assert!(is_secret_name_bytes(variable.as_bytes()), "{variable}");
         }
     }
 

@@ -288,7 +288,7 @@ impl<'a> ModuleContext<'a> {
             extra
                 .secrets
                 .iter()
-                .map(|(i, r)| (&extra.files[*i], r.clone())),
+                .flat_map(|(i, rs)| rs.iter().map(|r| (&extra.files[*i], r.clone()))),
         );
         ranges
     }

@@ -1,5 +1,5 @@
-//! TFB002 backend-config-not-found: a `-backend-config` file path that resolves to nothing;
-//! `terraform init` fails on it.
+//! TFB002 backend-config-not-found: a `-backend-config` file path that resolves to nothing
+//! (`terraform init` fails on it), or outside the repository (tfblint does not read it).
 
 use super::{rule_doc, Fixability, Rule, Sink, Stores};
 use crate::diagnostic::Severity;
@@ -26,9 +26,20 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
         let shown_dir = ctx.module.dir.to_string_lossy().replace('\\', "/");
         let dir = shown_dir.strip_prefix("./").unwrap_or(&shown_dir);
         for item in &config.items {
-            let InitItem::Missing { written, arg } = item else {
+            let InitItem::Missing {
+                written,
+                arg,
+                outside,
+            } = item
+            else {
                 continue;
             };
+            if *outside {
+                sink.report(&RULE, &init.files[source], arg.clone(), format!("`{}` is outside the repository, not read", shown(written)))
+                    .with_label("outside the repository")
+                    .with_help("tfblint reads nothing outside the repository: commit the partial configuration file (without credentials) inside it, or pass the settings as `-backend-config=KEY=VALUE`");
+                continue;
+            }
             let message = if written.is_empty() {
                 "an empty `-backend-config` next to others is read as a file named \"\", which does not exist: `terraform init` fails".to_string()
             } else {

@@ -50,7 +50,10 @@ impl Dir {
                 _ => {}
             }
         }
-        if abs {
+        if out.as_os_str().len() > MAX_PATH_BYTES {
+            // No such directory can exist: unknown (and no path grows without bound).
+            Dir::Dynamic
+        } else if abs {
             Dir::Abs(out)
         } else {
             Dir::Rel(out)
@@ -68,6 +71,14 @@ impl Dir {
         }
     }
 }
+
+/// The longest directory path followed (Linux's `PATH_MAX`): a longer one is unknown.
+const MAX_PATH_BYTES: usize = 4096;
+
+/// The most directories `pushd` and subshells remember; beyond, the oldest `pushd` is
+/// forgotten (popping back to it gives an unknown directory) and a deeper subshell restores an
+/// unknown one. Memory stays bounded: at most this many paths of at most `MAX_PATH_BYTES`.
+const MAX_DIR_STACK: usize = 256;
 
 /// Shell state shared by the chunks of one shell session (a step, a script).
 pub(crate) struct Session<'f> {
@@ -134,6 +145,9 @@ impl<'f> Session<'f> {
                     words.clear();
                     broken = false;
                     match op {
+                        Op::Open if subshells.len() >= MAX_DIR_STACK => {
+                            subshells.push(Dir::Dynamic)
+                        }
                         Op::Open => subshells.push(self.dir.clone()),
                         Op::Close => {
                             if let Some(d) = subshells.pop() {
@@ -195,6 +209,9 @@ impl<'f> Session<'f> {
                     Some(w) => self.dir.cd(&w.text()),
                 };
                 if name == "pushd" {
+                    if self.pushd.len() >= MAX_DIR_STACK {
+                        self.pushd.remove(0);
+                    }
                     self.pushd.push(self.dir.clone());
                 }
                 self.dir = new;

@@ -2,15 +2,17 @@
 //! init sources under a root (walked as discovery walks), and the files a `tfblint.toml`
 //! pairing names.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use globset::{Glob, GlobSetBuilder};
 
-use super::pairing::{ExplicitPair, Item, Pairing, Pairings};
+use super::pairing::{ExplicitPair, Item, Pairing, Pairings, Source};
 use super::SourceKind;
 use crate::input::classify::{classify, PathClass};
-use crate::input::discover::{canonical_file_key, Walker};
+use crate::input::discover::{canonical_file_key, display_path, Walker};
+use crate::input::read::read_limited;
 
 /// The nearest directory at or above `dir` that holds `.git`, memoised per directory.
 pub fn repo_root(dir: &Path, memo: &mut HashMap<PathBuf, Option<PathBuf>>) -> Option<PathBuf> {
@@ -56,11 +58,23 @@ pub(super) fn scan(walker: &Walker, root: &Path, deep: bool) -> Vec<(PathBuf, So
     walker.init_sources_under(root)
 }
 
-/// One pairing per file matched by the globs of a `tfblint.toml` pairing.
-pub(super) fn explicit_pairings(pair: &ExplicitPair, out: &mut Pairings) {
+/// One pairing per file matched by the globs of a `tfblint.toml` pairing. Only files inside
+/// the repository of the configuration file (or its directory, outside a repository) are
+/// read: a pattern that leads out, lexically or through a link, pairs a finding on the
+/// pattern in the configuration file instead (TFB002), and nothing of what it names is read.
+pub(super) fn explicit_pairings(
+    pair: &ExplicitPair,
+    cwd: &Path,
+    roots: &mut HashMap<PathBuf, Option<PathBuf>>,
+    out: &mut Pairings,
+) {
     let Ok(module) = std::fs::canonicalize(&pair.module) else {
         return;
     };
+    let Ok(base) = std::fs::canonicalize(&pair.base) else {
+        return;
+    };
+    let boundary = repo_root(&base, roots).unwrap_or_else(|| base.clone());
     let mut builder = GlobSetBuilder::new();
     for p in &pair.patterns {
         if let Ok(g) = Glob::new(p) {
@@ -68,7 +82,33 @@ pub(super) fn explicit_pairings(pair: &ExplicitPair, out: &mut Pairings) {
         }
     }
     let Ok(set) = builder.build() else { return };
-    for pattern in &pair.patterns {
+    let mut config_source = None;
+    let mut outside = |out: &mut Pairings, index: usize, written: String| {
+        let source = *config_source.get_or_insert_with(|| config_file_source(pair, cwd, out));
+        let Some(source) = source else { return };
+        let span = pair.spans.get(index).cloned().unwrap_or(0..0);
+        out.pairings.push(Pairing {
+            module: module.clone(),
+            source: Some(source),
+            span: span.clone(),
+            items: vec![Item::Missing {
+                written,
+                arg: span,
+                outside: true,
+            }],
+        });
+    };
+    let mut seen: HashSet<PathBuf> = out
+        .pairings
+        .iter()
+        .filter(|p| p.module == module && p.source.is_none())
+        .flat_map(|p| &p.items)
+        .filter_map(|i| match i {
+            Item::File { path, .. } => Some(path.clone()),
+            _ => None,
+        })
+        .collect();
+    for (index, pattern) in pair.patterns.iter().enumerate() {
         // Walk only below the literal part of the pattern.
         let literal: PathBuf = Path::new(pattern)
             .components()
@@ -78,7 +118,11 @@ pub(super) fn explicit_pairings(pair: &ExplicitPair, out: &mut Pairings) {
                     .contains(['*', '?', '[', '{'])
             })
             .collect();
-        let start = pair.base.join(&literal);
+        let start = lexical_join(&base, &literal);
+        if !start.starts_with(&boundary) {
+            outside(out, index, pattern.clone());
+            continue;
+        }
         // Every file below the literal part, ignored or not: the pairing names them.
         let walk = ignore::WalkBuilder::new(&start)
             .standard_filters(false)
@@ -86,25 +130,31 @@ pub(super) fn explicit_pairings(pair: &ExplicitPair, out: &mut Pairings) {
             .sort_by_file_name(|a, b| a.cmp(b))
             .build();
         for entry in walk.flatten() {
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
+            // A link is not followed, and not read: a link to a file counts as outside when
+            // it leads out (a link to a directory, like the walk, is passed over).
+            let is_link = entry.path_is_symlink() && entry.depth() > 0;
+            let is_file = entry.file_type().is_some_and(|t| t.is_file());
+            if !is_file && !is_link {
                 continue;
             }
-            let rel = entry
-                .path()
-                .strip_prefix(&pair.base)
-                .unwrap_or(entry.path());
+            let rel = entry.path().strip_prefix(&base).unwrap_or(entry.path());
             if !set.is_match(rel) {
+                continue;
+            }
+            let Ok(real) = std::fs::canonicalize(entry.path()) else {
+                continue;
+            };
+            if !real.starts_with(&boundary) {
+                outside(out, index, display_path(cwd, entry.path()));
+                continue;
+            }
+            if is_link || !real.is_file() {
                 continue;
             }
             let Some(path) = canonical_file_key(entry.path()) else {
                 continue;
             };
-            let already = out.pairings.iter().any(|p| {
-                p.module == module
-                    && p.source.is_none()
-                    && matches!(p.items.as_slice(), [Item::File { path: q, .. }] if *q == path)
-            });
-            if !already {
+            if seen.insert(path.clone()) {
                 out.pairings.push(Pairing {
                     module: module.clone(),
                     source: None,
@@ -117,5 +167,58 @@ pub(super) fn explicit_pairings(pair: &ExplicitPair, out: &mut Pairings) {
                 });
             }
         }
+    }
+}
+
+/// The configuration file of a pairing as a source of [`Pairings`], for findings on its
+/// patterns; `None` when it cannot be read.
+fn config_file_source(pair: &ExplicitPair, cwd: &Path, out: &mut Pairings) -> Option<usize> {
+    let bytes = read_limited(&pair.file).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    let path = std::fs::canonicalize(&pair.file).unwrap_or_else(|_| pair.file.clone());
+    if let Some(i) = out.sources.iter().position(|s| s.path == path) {
+        return Some(i);
+    }
+    out.sources.push(Source {
+        display: display_path(cwd, &pair.file),
+        secrets: super::secrets::secret_ranges(&text).into(),
+        text: Arc::from(text),
+        path,
+        linted: false,
+    });
+    Some(out.sources.len() - 1)
+}
+
+/// `base` joined with `rel`, `..` and `.` resolved lexically (an absolute `rel` replaces it).
+pub(super) fn lexical_join(base: &Path, rel: &Path) -> PathBuf {
+    let mut out = base.to_path_buf();
+    for c in rel.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            Component::Normal(n) => out.push(n),
+            other => out = PathBuf::from(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// `rel` joined to `module` when the result lies inside `boundary`, lexically (so that a path
+/// leading out is never looked at). The file it names may still be a link leading out: see
+/// [`contained`].
+pub(super) fn inside(module: &Path, rel: &Path, boundary: &Path) -> Option<PathBuf> {
+    let joined = lexical_join(module, rel);
+    joined.starts_with(boundary).then_some(joined)
+}
+
+/// Where `path` (inside `boundary` as written) really is, links resolved: `Err(true)` when
+/// that is outside `boundary`, `Err(false)` when it is nothing.
+pub(super) fn contained(path: &Path, boundary: &Path) -> Result<PathBuf, bool> {
+    match std::fs::canonicalize(path) {
+        Ok(real) if !real.starts_with(boundary) => Err(true),
+        Ok(real) => Ok(real),
+        Err(_) => Err(false),
     }
 }

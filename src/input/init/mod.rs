@@ -23,6 +23,7 @@ mod pairs;
 mod pipelines;
 mod scripts;
 pub mod secrets;
+pub mod settings;
 mod taskfile;
 mod yaml;
 

@@ -9,10 +9,10 @@
 //! already walked is not walked again.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::files::{explicit_pairings, repo_root, scan};
+use super::files::{contained, explicit_pairings, inside, lexical_join as join, repo_root, scan};
 pub use super::pairs::{ExplicitPair, Item, Pairing, Pairings, Source};
 use super::{
     extract, BackendConfigArg, BackendConfigValue, DirBase, InitCommand, SettingValue, SourceKind,
@@ -78,7 +78,7 @@ pub fn pair(walker: &Walker, found: &mut Discovery, explicit: &[ExplicitPair], p
         read_source(source, &root, walker.cwd, prefilter, &mut out);
     }
     for pair in explicit {
-        explicit_pairings(pair, &mut out);
+        explicit_pairings(pair, walker.cwd, &mut roots, &mut out);
     }
     if out.pairings.is_empty() {
         return;
@@ -194,9 +194,11 @@ fn read_source(source: SourceFile, root: &Path, cwd: &Path, prefilter: bool, out
         _ => root,
     };
     let display = display_path(cwd, path);
+    // What may be read: the repository (or, outside one, the directory walked).
+    let boundary = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let file = (path.to_path_buf(), display, linted);
     add_source(file, kind, text, out, |command, index| {
-        resolve(command, dir, checkout, index)
+        resolve(command, dir, checkout, &boundary, index)
     });
 }
 
@@ -258,7 +260,7 @@ fn add_source(
             path,
             display,
             text: Arc::from(text),
-            secrets,
+            secrets: secrets.into(),
             linted,
         });
     }
@@ -297,26 +299,17 @@ pub fn pair_text(
     out
 }
 
-/// `base` joined with `rel`, `..` and `.` resolved lexically.
-fn join(base: &Path, rel: &Path) -> PathBuf {
-    let mut out = base.to_path_buf();
-    for c in rel.components() {
-        match c {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            Component::Normal(n) => out.push(n),
-            other => out = PathBuf::from(other.as_os_str()),
-        }
-    }
-    out
-}
-
 /// The module a command initialises and what it passes, resolved as the command runs; `None`
 /// when its directory is unknown or resolves to nothing. `dir` is the directory holding the
-/// command's file, `root` the repository root (for CI files: their checkout).
-fn resolve(command: &InitCommand, dir: &Path, root: &Path, source: usize) -> Option<Pairing> {
+/// command's file, `root` the repository root (for CI files: their checkout), `boundary` what
+/// may be read (the repository): nothing outside it is opened, or even looked at.
+fn resolve(
+    command: &InitCommand,
+    dir: &Path,
+    root: &Path,
+    boundary: &Path,
+    source: usize,
+) -> Option<Pairing> {
     let WorkingDir::Known { base, path } = &command.working_dir else {
         return None;
     };
@@ -338,16 +331,22 @@ fn resolve(command: &InitCommand, dir: &Path, root: &Path, source: usize) -> Opt
         if let Some(c) = &chdir {
             module = join(&module, c);
         }
+        if !module.starts_with(boundary) {
+            continue;
+        }
         let Ok(module) = std::fs::canonicalize(&module) else {
             continue;
         };
-        if !module.is_dir() {
+        if !module.starts_with(boundary) || !module.is_dir() {
             continue;
         }
         let existing = command
             .backend_configs
             .iter()
-            .filter(|a| matches!(&a.value, BackendConfigValue::File { path, dynamic: false, .. } if join(&module, Path::new(path)).is_file()))
+            .filter(|a| {
+                matches!(&a.value, BackendConfigValue::File { path, dynamic: false, .. }
+                if inside(&module, Path::new(path), boundary).is_some_and(|p| p.is_file()))
+            })
             .count();
         if best.as_ref().is_none_or(|(n, _)| existing > *n) {
             best = Some((existing, module));
@@ -360,7 +359,7 @@ fn resolve(command: &InitCommand, dir: &Path, root: &Path, source: usize) -> Opt
         command
             .backend_configs
             .iter()
-            .map(|arg| item(arg, Some(&module)))
+            .map(|arg| item(arg, Some((&module, boundary))))
             .collect()
     };
     Some(Pairing {
@@ -371,30 +370,40 @@ fn resolve(command: &InitCommand, dir: &Path, root: &Path, source: usize) -> Opt
     })
 }
 
-/// One argument, its file path resolved from `module` (unknown without it).
-fn item(arg: &BackendConfigArg, module: Option<&Path>) -> Item {
+/// One argument, its file path resolved from the module (unknown without it) and kept inside
+/// the boundary: `(module, boundary)`.
+fn item(arg: &BackendConfigArg, module: Option<(&Path, &Path)>) -> Item {
     let span = arg.span.clone();
     match &arg.value {
         BackendConfigValue::File { dynamic: true, .. } => Item::Unknown { arg: span },
         BackendConfigValue::File { path, .. } => {
-            let Some(module) = module else {
+            let Some((module, boundary)) = module else {
                 return Item::Unknown { arg: span };
             };
-            match std::fs::canonicalize(join(module, Path::new(path))) {
+            let missing = |outside| Item::Missing {
+                written: path.clone(),
+                arg: span.clone(),
+                outside,
+            };
+            // `~/…` is the home directory, after the shell's expansion: outside.
+            let home = path == "~" || path.starts_with("~/");
+            let Some(joined) = inside(module, Path::new(path), boundary).filter(|_| !home) else {
+                return missing(true);
+            };
+            match contained(&joined, boundary) {
                 Ok(p) if p.is_file() => Item::File {
                     path: p,
                     display: String::new(),
                     arg: span,
                 },
-                _ => Item::Missing {
-                    written: path.clone(),
-                    arg: span,
-                },
+                Ok(_) => missing(false),
+                Err(outside) => missing(outside),
             }
         }
         BackendConfigValue::Empty { .. } => Item::Missing {
             written: String::new(),
             arg: span,
+            outside: false,
         },
         BackendConfigValue::Setting {
             key_dynamic: true, ..

@@ -7,6 +7,7 @@ use std::ops::Range;
 /// Parts of a name that make its value secret (compared in lowercase).
 const SECRET_NAME_PARTS: &[&str] = &[
     "access_key",
+    "access_id",
     "secret",
     "token",
     "password",
@@ -20,8 +21,25 @@ const SECRET_NAME_PARTS: &[&str] = &[
 /// Whether a name (an environment variable, a `-backend-config` key, a YAML key) holds a
 /// secret: the one test for every scanner of init sources.
 pub fn is_secret_name(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    SECRET_NAME_PARTS.iter().any(|p| name.contains(p))
+    is_secret_name_bytes(name.as_bytes())
+}
+
+/// [`is_secret_name`] on bytes, without allocating: for scans that test every identifier of
+/// a text (the masking of snippets).
+pub fn is_secret_name_bytes(name: &[u8]) -> bool {
+    // `shared_credentials_file`, `token_path`: where a secret is, not the secret.
+    let ends = |suffix: &[u8]| {
+        name.len() >= suffix.len() && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+    };
+    if [&b"_file"[..], b"_files", b"_path"].into_iter().any(ends) {
+        return false;
+    }
+    SECRET_NAME_PARTS.iter().any(|p| {
+        name.len() >= p.len()
+            && name
+                .windows(p.len())
+                .any(|w| w.eq_ignore_ascii_case(p.as_bytes()))
+    })
 }
 
 /// The end of the shell or workflow reference that starts at `at` (`$NAME`, `${NAME}`,
@@ -154,5 +172,10 @@ mod tests {
             ["${P}TailFour", "$X\"TailSeven"]
         );
         assert_eq!(masked("export GOOGLE_CREDENTIALS=TailFive"), ["TailFive"]);
+        // Where a secret is kept is no secret.
+        assert_eq!(
+            masked("shared_credentials_file=~/.aws/x AWS_WEB_IDENTITY_TOKEN_FILE=/t"),
+            Vec::<&str>::new()
+        );
     }
 }
