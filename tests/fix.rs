@@ -62,8 +62,11 @@ fn fixture_modules() -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = walk(&root)
         .into_iter()
         .filter(|p| {
-            p.extension()
-                .is_some_and(|e| e == "tf" || e == "tofu" || e == "tfbackend")
+            p.extension().is_some_and(|e| {
+                ["tf", "tofu", "tfbackend", "hcl", "json"]
+                    .iter()
+                    .any(|x| e == *x)
+            })
         })
         .map(|p| {
             p.parent()

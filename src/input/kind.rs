@@ -13,6 +13,10 @@ pub enum FileKind {
     /// `*.tfbackend`: a partial backend configuration for `terraform init -backend-config`
     /// (and any file an init command passes as one, whatever its name).
     TfBackend,
+    /// A Terragrunt file (`*.hcl`): read for the s3 backend it writes (`crate::input::terragrunt`).
+    Terragrunt,
+    /// Terraform's JSON syntax (`*.tf.json`, `*.tofu.json`, `crate::input::tfjson`).
+    TfJson,
     /// A file that runs `terraform init` (a workflow, a script, a Makefile): not HCL; only
     /// its `-backend-config` arguments are read.
     InitSource,
@@ -22,6 +26,11 @@ impl FileKind {
     /// The kind of a file found while walking, or `None` for files tfblint does not read.
     pub fn from_path(path: &Path) -> Option<FileKind> {
         match path.extension()?.to_str()? {
+            "json" => {
+                let stem = Path::new(path.file_stem()?);
+                matches!(stem.extension()?.to_str()?, "tf" | "tofu").then_some(FileKind::TfJson)
+            }
+            "hcl" => Some(FileKind::Terragrunt),
             "tf" => Some(FileKind::Tf),
             "tofu" => Some(FileKind::Tofu),
             "tfbackend" => Some(FileKind::TfBackend),
@@ -36,6 +45,14 @@ impl FileKind {
     }
 
     pub fn is_config(self) -> bool {
-        matches!(self, FileKind::Tf | FileKind::Tofu)
+        matches!(
+            self,
+            FileKind::Tf | FileKind::Tofu | FileKind::Terragrunt | FileKind::TfJson
+        )
+    }
+
+    /// Whether tfblint can fix the file: not JSON (no byte-preserving JSON editing).
+    pub fn is_fixable(self) -> bool {
+        self != FileKind::TfJson
     }
 }

@@ -15,7 +15,9 @@
 //! - [`scope`]: the byte-level prefilter that says whether a file can hold anything a rule
 //!   reads, so the others are never parsed;
 //! - [`source`]: decoding and parsing one file into a [`source::SourceFile`], with its line
-//!   index.
+//!   index;
+//! - [`terragrunt`] and [`tfjson`]: readers of Terragrunt files and `*.tf.json` into a
+//!   [`view::View`], the same hcl-edit tree a `.tf` file gives, with spans in their own file.
 //!
 //! May use: [`crate::diagnostic`] (positions). Nothing here knows of rules or the model.
 
@@ -30,4 +32,7 @@ pub mod parse;
 pub mod read;
 pub mod scope;
 pub mod source;
+pub mod terragrunt;
+pub mod tfjson;
+pub mod view;
 pub mod walk;

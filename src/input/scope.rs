@@ -70,6 +70,14 @@ pub fn in_scope(kind: FileKind, bytes: &[u8]) -> bool {
         return true;
     }
     let f = finders();
+    match kind {
+        // Only what Terragrunt writes counts: its own `terraform` block is not Terraform's.
+        // (Packer, Nomad and Vault write `.hcl` too: their files are not read.)
+        FileKind::Terragrunt => return crate::input::terragrunt::may_configure(bytes),
+        // `"terraform"` is a property name, in quotes (or escaped, `\u`).
+        FileKind::TfJson => return f.terraform.find(bytes).is_some() || holds_token(bytes),
+        _ => {}
+    }
     let terraform = NEEDLES[0].len();
     if f.terraform
         .find_iter(bytes)
@@ -86,7 +94,13 @@ pub fn in_scope(kind: FileKind, bytes: &[u8]) -> bool {
     {
         return true;
     }
-    // `dop_v1_`, `doo_v1_`, `dor_v1_`.
+    holds_token(bytes)
+}
+
+/// A DigitalOcean token's prefix (`dop_v1_`, `doo_v1_`, `dor_v1_`), or an escape (`\u`, `\U`)
+/// that may spell anything.
+fn holds_token(bytes: &[u8]) -> bool {
+    let f = finders();
     if f.token_tail
         .find_iter(bytes)
         .any(|at| at >= 3 && matches!(&bytes[at - 3..at], b"dop" | b"doo" | b"dor"))

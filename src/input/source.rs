@@ -8,6 +8,7 @@ use hcl_edit::structure::Body;
 
 use crate::diagnostic::Position;
 pub use crate::input::kind::FileKind;
+use crate::input::view::View;
 
 pub use super::parse::{
     floor_char_boundary, parse, parse_recovering, parses, ParseFailure, Redefinition,
@@ -114,6 +115,8 @@ pub struct SourceFile {
     pub parsed: Result<Body, ParseFailure>,
     /// Attributes set a second time in one body, left out of `parsed` (see [`Redefinition`]).
     pub redefined: Vec<Redefinition>,
+    /// What a Terragrunt or JSON file says to Terraform ([`View`]); `None` for other kinds.
+    pub view: Option<View>,
 }
 
 /// Whether out-of-scope files are parsed anyway.
@@ -143,6 +146,19 @@ impl SourceFile {
         let in_scope = crate::input::scope::in_scope(kind, &bytes);
         let (text, parsed, redefined) = match decode(bytes) {
             Err((text, failure)) => (text, Err(failure), Vec::new()),
+            Ok(text) if kind == FileKind::TfJson => {
+                // Out of scope: no `terraform` in it, so nothing to read (nor report).
+                let read = match in_scope || mode == ParseMode::Full {
+                    true => crate::input::tfjson::read(&text),
+                    false => Ok(None),
+                };
+                let (parsed, view) = match read {
+                    Ok(view) => (Ok(Body::new()), view),
+                    Err(_) if !in_scope => (Ok(Body::new()), None),
+                    Err(failure) => (Err(failure), None),
+                };
+                return Self::built(path, display, kind, text, in_scope, parsed, view);
+            }
             Ok(text) => {
                 let costly = (in_scope || mode == ParseMode::Full)
                     .then(|| crate::input::cost::too_costly(text.as_bytes()))
@@ -170,6 +186,24 @@ impl SourceFile {
                 (text, parsed, redefined)
             }
         };
+        let view = match (&parsed, kind) {
+            (Ok(body), FileKind::Terragrunt) => crate::input::terragrunt::read(&text, body),
+            _ => None,
+        };
+        let mut file = Self::built(path, display, kind, text, in_scope, parsed, view);
+        file.redefined = redefined;
+        file
+    }
+
+    fn built(
+        path: PathBuf,
+        display: String,
+        kind: FileKind,
+        text: String,
+        in_scope: bool,
+        parsed: Result<Body, ParseFailure>,
+        view: Option<View>,
+    ) -> Self {
         SourceFile {
             path,
             display,
@@ -178,7 +212,8 @@ impl SourceFile {
             lines: OnceLock::new(),
             in_scope,
             parsed,
-            redefined,
+            redefined: Vec::new(),
+            view,
         }
     }
 
@@ -193,6 +228,7 @@ impl SourceFile {
             in_scope: true,
             parsed: Ok(Body::new()),
             redefined: Vec::new(),
+            view: None,
         }
     }
 
@@ -227,11 +263,23 @@ impl SourceFile {
             in_scope,
             parsed,
             redefined: Vec::new(),
+            view: None,
         }
     }
 
     pub fn body(&self) -> Option<&Body> {
         self.parsed.as_ref().ok()
+    }
+
+    /// What Terraform reads of the file: its [`View`] for a Terragrunt or JSON file, else its
+    /// syntax tree. A Terragrunt file that writes no backend gives nothing (its own
+    /// `terraform` block is Terragrunt's).
+    pub fn config_body(&self) -> Option<&Body> {
+        match (&self.view, self.kind) {
+            (Some(view), _) => Some(&view.body),
+            (None, FileKind::Terragrunt | FileKind::TfJson) => None,
+            (None, _) => self.body(),
+        }
     }
 
     pub fn lines(&self) -> &LineIndex {
@@ -240,6 +288,14 @@ impl SourceFile {
 
     pub fn position(&self, offset: usize) -> Position {
         self.lines().position(&self.text, offset)
+    }
+
+    /// Whether the expression part at `span` is evaluated before Terraform reads the
+    /// configuration (by Terragrunt, [`View::evaluated_earlier`]).
+    pub fn evaluated_earlier(&self, span: &Range<usize>, interpolation: bool) -> bool {
+        self.view
+            .as_ref()
+            .is_some_and(|v| v.evaluated_earlier(span, interpolation))
     }
 
     /// The file name, for messages.

@@ -1,14 +1,15 @@
 //! The pipeline: discovered files → parsed modules → rules → a sorted, masked report.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Report};
+use crate::input::discover::FileEntry;
 use crate::input::discover::ModuleFiles;
-use crate::input::source::{ParseMode, SourceFile};
+use crate::input::source::{FileKind, ParseMode, SourceFile};
 use crate::linter::buffer::read_entry;
 pub use crate::linter::buffer::Buffer;
 use crate::linter::config::Config;
@@ -76,10 +77,33 @@ impl ModuleOutcome {
 
 /// Reads every file of a module. A file that cannot be read becomes a parse failure on it.
 pub fn load_module(files: &ModuleFiles, overrides: &[Buffer], mode: ParseMode) -> Module {
+    // An `.hcl` file an init command passes (`-backend-config=backend.hcl`) is a partial
+    // configuration, not a Terragrunt file.
+    let passed: Vec<&Path> = files
+        .init
+        .iter()
+        .flat_map(|(key, pairings)| pairings.for_module(key))
+        .flat_map(|p| &p.items)
+        .filter_map(|item| match item {
+            crate::input::init::pairing::Item::File { path, .. } => Some(path.as_path()),
+            _ => None,
+        })
+        .collect();
     let mut sources: Vec<(&PathBuf, SourceFile)> = files
         .files
         .iter()
-        .map(|(abs, entry)| (abs, read_entry(abs, entry, overrides, mode)))
+        .map(|(abs, entry)| {
+            let file = if entry.kind == FileKind::Terragrunt && passed.contains(&abs.as_path()) {
+                let entry = FileEntry {
+                    kind: FileKind::TfBackend,
+                    ..entry.clone()
+                };
+                read_entry(abs, &entry, overrides, mode)
+            } else {
+                read_entry(abs, entry, overrides, mode)
+            };
+            (abs, file)
+        })
         .collect();
     sources.sort_by(|a, b| a.1.path.cmp(&b.1.path));
     let init = match files.init {
@@ -158,9 +182,14 @@ pub fn lint_module(module: &Module, options: &Options) -> ModuleOutcome {
         ctx.secret_ranges()
     };
     let state = shared::collect(state_keys, &mut diagnostics, module, &secrets);
-    // Files brought in by init commands are read, never fixed.
+    // Files brought in by init commands are read, never fixed; nor is JSON.
     for d in &mut diagnostics {
-        if d.fix.is_some() && !module.files.iter().any(|f| f.display == d.file) {
+        if d.fix.is_some()
+            && !module
+                .files
+                .iter()
+                .any(|f| f.display == d.file && f.kind.is_fixable())
+        {
             d.fix = None;
         }
     }

@@ -49,6 +49,9 @@ pub struct ModuleContext<'a> {
     pub partials: Vec<&'a SourceFile>,
     /// The effective s3 configurations to lint.
     pub s3_configs: Vec<S3Config<'a>>,
+    /// The module's Terraform code is not all here (a Terragrunt module's is in its
+    /// `terraform { source }`): a version constraint it does not state is unknown.
+    pub code_elsewhere: bool,
 }
 
 impl<'a> ModuleContext<'a> {
@@ -67,7 +70,9 @@ impl<'a> ModuleContext<'a> {
             .iter()
             .filter(|f| is_read_by(engine, f, module))
         {
-            let Some(body) = file.body() else { continue };
+            let Some(body) = file.config_body() else {
+                continue;
+            };
             if file.kind.is_config() {
                 terraform_blocks.extend(
                     body.get_blocks("terraform")
@@ -106,10 +111,15 @@ impl<'a> ModuleContext<'a> {
             overriding
         };
         let has_other_backend = effective_backends.iter().any(|b| b.label() != Some("s3"));
-        let s3_blocks: Vec<BlockRef<'a>> = effective_backends
+        let mut s3_blocks: Vec<BlockRef<'a>> = effective_backends
             .into_iter()
             .filter(|b| b.label() == Some("s3"))
             .collect();
+        // Settings passed at init (Terragrunt's `config` without `generate`) fill the module's
+        // empty `backend "s3" {}`: the pair is one configuration, the passed settings.
+        if s3_blocks.iter().any(BlockRef::passed_at_init) {
+            s3_blocks.retain(|b| b.passed_at_init() || !b.block.body.is_empty());
+        }
 
         // Partial files of the directory that an init command passes are linted with it only.
         let passed: Vec<&SourceFile> = module
@@ -164,6 +174,10 @@ impl<'a> ModuleContext<'a> {
             constraints,
             partials,
             s3_configs,
+            code_elsewhere: module
+                .files
+                .iter()
+                .any(|f| f.view.as_ref().is_some_and(|v| v.code_elsewhere)),
         }
     }
 

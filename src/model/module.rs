@@ -44,7 +44,13 @@ pub struct BlockRef<'a> {
 
 impl<'a> BlockRef<'a> {
     /// `backend "s3"`: from the identifier to the end of the last label.
+    ///
+    /// A block a reader built (from a Terragrunt `config` map, a JSON object) is where the
+    /// reader says it is written.
     pub fn header_span(&self) -> Range<usize> {
+        if let Some((header, _)) = self.built_spans() {
+            return header;
+        }
         let start = self.block.ident.span().map_or(0, |s| s.start);
         let end = self
             .block
@@ -61,7 +67,23 @@ impl<'a> BlockRef<'a> {
     }
 
     pub fn span(&self) -> Range<usize> {
+        if let Some((_, whole)) = self.built_spans() {
+            return whole;
+        }
         self.block.span().unwrap_or_else(|| self.header_span())
+    }
+
+    /// A backend whose settings are passed at `terraform init` to the module's own block
+    /// (Terragrunt's `remote_state` without `generate`): not a second backend.
+    pub fn passed_at_init(&self) -> bool {
+        self.file
+            .view
+            .as_ref()
+            .is_some_and(|v| v.passed_at_init(self.block))
+    }
+
+    fn built_spans(&self) -> Option<(Range<usize>, Range<usize>)> {
+        self.file.view.as_ref()?.block_spans(self.block)
     }
 }
 

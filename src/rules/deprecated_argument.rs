@@ -26,6 +26,9 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
     let tool = engine_name(ctx.engine);
     for arg in ctx.s3_arguments() {
         let name = arg.name();
+        if written_alias(sink, &arg) {
+            continue;
+        }
         let Some(Status::Deprecated {
             since,
             replacement: Replacement::Renamed(to),
@@ -81,6 +84,32 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
             }
         }
     }
+}
+
+/// A key written under an old name that is renamed before the backend reads it (Terragrunt's
+/// `lock_table`, read as `dynamodb_table`): the argument has its new name, its key the old.
+fn written_alias(sink: &mut Sink, arg: &Arg) -> bool {
+    let name = arg.name();
+    let written = match arg.cli {
+        None => arg.file.text.get(arg.key_span()).unwrap_or(name),
+        Some(_) => name,
+    };
+    if written == name || written.trim_matches('"') == name {
+        return false;
+    }
+    sink.report(
+        &RULE,
+        arg.file,
+        arg.key_span(),
+        format!("`{written}` is a deprecated name of `{name}`: it is renamed, with a warning, before the backend reads it"),
+    )
+    .with_label("deprecated")
+    .with_help(format!("rename it to `{name}`"))
+    .with_fix(fix::safe(
+        format!("rename `{written}` to `{name}`"),
+        vec![edits::rename_argument(arg, name)],
+    ));
+    true
 }
 
 /// "line 7", or "`prod.s3.tfbackend` line 2" when the other setting is in another file.

@@ -39,6 +39,8 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
                     block,
                 })
         })
+        // Settings passed at init fill the module's block; they are not a second one.
+        .filter(|b| !b.passed_at_init())
         .collect();
     if let Some((first, extras)) = state_blocks.split_first() {
         let first_header = &first.file.text[first.header_span()];

@@ -31,6 +31,13 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
         let Some(part) = dynamic_part(arg.expr()) else {
             continue;
         };
+        // Terragrunt evaluates its functions and references before Terraform runs.
+        if arg
+            .file
+            .evaluated_earlier(&part.span, part.kind == DynamicKind::Interpolation)
+        {
+            continue;
+        }
         let name = arg.name();
         // OpenTofu (1.8+) evaluates variables and locals in backend blocks.
         let tofu_allows = ctx.engine == Engine::OpenTofu

@@ -17,7 +17,9 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(ctx: &ModuleContext, sink: &mut Sink) {
-    if !ctx.constraints.is_unconstrained() {
+    // Without the module's code at hand (Terragrunt's `terraform { source }`), no constraint
+    // here says nothing.
+    if !ctx.constraints.is_unconstrained() || ctx.code_elsewhere {
         return;
     }
     // On AWS alone, only `use_lockfile` needs a recent version (Terraform 1.10, OpenTofu 1.10);

@@ -51,9 +51,9 @@ impl Document {
     }
 }
 
-/// Whether a document is tfblint's: a `.tf`, `.tofu` or `.tfbackend` file, or a file the
-/// editor calls Terraform, OpenTofu or HCL (but not variables files, JSON or other HCL
-/// dialects such as `terragrunt.hcl`).
+/// Whether a document is tfblint's: a `.tf`, `.tofu`, `.tfbackend`, `.tf.json` or `.hcl`
+/// (Terragrunt) file, or a file the editor calls Terraform, OpenTofu or HCL (but not
+/// variables files or other JSON).
 pub fn is_ours(path: &Path, language_id: &str) -> bool {
     if FileKind::from_path(path).is_some() {
         return true;
@@ -321,7 +321,9 @@ mod tests {
         assert!(is_ours(Path::new("/m/backend.config"), "hcl"));
         assert!(is_ours(Path::new("/m/x.tofu"), ""));
         assert!(!is_ours(Path::new("/m/prod.tfvars"), "terraform"));
-        assert!(!is_ours(Path::new("/m/terragrunt.hcl"), "hcl"));
+        assert!(is_ours(Path::new("/m/terragrunt.hcl"), "hcl"));
+        assert!(is_ours(Path::new("/m/main.tf.json"), "json"));
+        assert!(!is_ours(Path::new("/m/package.json"), "json"));
         assert!(!is_ours(Path::new("/m/notes.md"), "markdown"));
     }
 }

@@ -1,0 +1,182 @@
+//! Terragrunt files and `*.tf.json`: every fixture under `fixtures/terragrunt/` and
+//! `fixtures/tfjson/` linted by the real binary, its exact output snapshotted; the inventory,
+//! `--fix` in a `config` map and a heredoc, no `--fix` for JSON, and the language server.
+
+mod common;
+#[path = "common/lsp.rs"]
+mod lsp;
+
+use common::{codes, copy_dir, repo, run, subdirs};
+use lsp::Lsp;
+use serde_json::{json, Value};
+
+fn snapshot_of(rel: &str) -> (String, String) {
+    let compact = run(&repo(), &["--format", "compact", rel]);
+    let human = run(&repo(), &["--format", "human", "--color", "never", rel]);
+    assert_eq!(compact.code, human.code, "{rel}");
+    assert_eq!(compact.stderr, "", "{rel}");
+    let snapshot = format!(
+        "$ tfblint {rel}\nexit code: {}\n\n--- compact ---\n{}\n--- human ---\n{}",
+        compact.code, compact.stdout, human.stdout
+    );
+    (compact.stdout, snapshot)
+}
+
+fn found(rel: &str) -> Vec<(String, u64, u64)> {
+    let out = run(&repo(), &["--format", "json", rel]);
+    codes(&out.stdout)
+        .into_iter()
+        .map(|(code, _, line, column)| (code, line, column))
+        .collect()
+}
+
+fn has(found: &[(String, u64, u64)], code: &str) -> bool {
+    found.iter().any(|(c, ..)| c == code)
+}
+
+#[test]
+fn every_terragrunt_and_json_fixture_gives_its_exact_output() {
+    for group in ["terragrunt", "tfjson"] {
+        for dir in subdirs(&repo().join("fixtures").join(group)) {
+            let case = dir.file_name().unwrap().to_str().unwrap().to_string();
+            let rel = format!("fixtures/{group}/{case}");
+            let (_, snapshot) = snapshot_of(&rel);
+            insta::assert_snapshot!(format!("{group}__{case}"), snapshot);
+        }
+    }
+}
+
+#[test]
+fn a_config_map_is_an_s3_configuration_with_findings_on_its_entries() {
+    let f = found("fixtures/terragrunt/remote-state-generate");
+    // Missing flags on the `config` key (line 12, column 3); the deprecated names on theirs.
+    assert!(f.contains(&("TFB301".into(), 12, 3)), "{f:?}");
+    assert!(f.contains(&("TFB202".into(), 16, 5)), "{f:?}");
+    assert!(f.contains(&("TFB202".into(), 17, 5)), "{f:?}");
+    // Terragrunt-only keys are known; its functions are not Terraform's; no version rule
+    // without a constraint (the module's code is elsewhere).
+    for silent in ["TFB602", "TFB601", "TFB101"] {
+        assert!(!has(&f, silent), "{silent}: {f:?}");
+    }
+}
+
+#[test]
+fn terragrunt_only_keys_and_functions_in_a_complete_map_give_nothing() {
+    assert_eq!(
+        found("fixtures/terragrunt/terragrunt-only-keys-complete"),
+        []
+    );
+    assert_eq!(found("fixtures/tfjson/complete"), []);
+}
+
+#[test]
+fn settings_passed_at_init_fill_the_modules_empty_block() {
+    let f = found("fixtures/terragrunt/remote-state-at-init");
+    // One configuration: no second backend (TFB604), no empty deferred block (TFB605).
+    assert_eq!(f, [("TFB301".to_string(), 4, 3)]);
+}
+
+#[test]
+fn the_attribute_form_and_lock_table() {
+    let f = found("fixtures/terragrunt/remote-state-attribute");
+    assert!(f.contains(&("TFB202".into(), 12, 5)), "{f:?}");
+    assert!(!has(&f, "TFB602"), "{f:?}");
+    assert!(!has(&f, "TFB601"), "{f:?}");
+}
+
+#[test]
+fn a_heredoc_is_linted_as_terraform_at_its_own_lines() {
+    let f = found("fixtures/terragrunt/generate-heredoc");
+    // `var.prefix` is Terraform's (line 15); `${local.bucket}` is Terragrunt's.
+    assert_eq!(
+        f,
+        [
+            ("TFB301".to_string(), 10, 3),
+            ("TFB601".to_string(), 15, 35)
+        ]
+    );
+}
+
+#[test]
+fn terraform_version_constraint_is_the_modules_constraint() {
+    let f = found("fixtures/terragrunt/version-constraint");
+    assert!(f.contains(&("TFB102".into(), 1, 32)), "{f:?}");
+}
+
+#[test]
+fn other_hcl_files_are_not_read_and_broken_terragrunt_is_reported() {
+    assert_eq!(found("fixtures/terragrunt/not-terragrunt"), []);
+    let f = found("fixtures/terragrunt/syntax-error");
+    assert_eq!(f, [("TFB001".to_string(), 5, 14)]);
+    let f = found("fixtures/tfjson/invalid-json");
+    assert_eq!(f, [("TFB001".to_string(), 5, 41)]);
+}
+
+#[test]
+fn json_object_and_list_forms_with_spans_from_the_parser() {
+    let f = found("fixtures/tfjson/object-form");
+    assert!(f.contains(&("TFB601".into(), 7, 17)), "{f:?}");
+    assert!(f.contains(&("TFB302".into(), 11, 36)), "{f:?}");
+    assert!(f.contains(&("TFB102".into(), 3, 25)), "{f:?}");
+    let f = found("fixtures/tfjson/list-form");
+    assert_eq!(f, [("TFB301".to_string(), 1, 114)]);
+}
+
+#[test]
+fn json_is_never_fixed_and_says_so() {
+    let rel = "fixtures/tfjson/object-form";
+    let out = run(&repo(), &["--format", "human", "--color", "never", rel]);
+    let summary = out.stdout.lines().last().unwrap_or_default().to_string();
+    assert!(summary.starts_with("Found"), "{summary}");
+    assert!(!summary.contains("fixable"), "{summary}");
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join(rel), dir.path());
+    let before = std::fs::read(dir.path().join("main.tf.json")).unwrap();
+    let out = run(dir.path(), &["--fix", "--unsafe-fixes", "."]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(
+        std::fs::read(dir.path().join("main.tf.json")).unwrap(),
+        before
+    );
+}
+
+#[test]
+fn the_inventory_lists_every_form() {
+    let out = run(
+        &repo(),
+        &["backends", "fixtures/terragrunt", "fixtures/tfjson"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    insta::assert_snapshot!("terragrunt_json__backends", out.stdout);
+}
+
+#[test]
+fn the_server_lints_hcl_and_tf_json_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = dir.path().join("live");
+    std::fs::create_dir(&module).unwrap();
+    let (mut lsp, _) = Lsp::initialized(dir.path(), json!({}), Value::Null);
+    let text = std::fs::read_to_string(
+        repo().join("fixtures/terragrunt/remote-state-generate/terragrunt.hcl"),
+    )
+    .unwrap();
+    let path = module.join("terragrunt.hcl");
+    std::fs::write(&path, &text).unwrap();
+    let uri = lsp.open(&path, &text);
+    let published = lsp.diagnostics(&uri);
+    let names: Vec<&str> = published["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert!(names.contains(&"TFB301"), "{published}");
+    let json_text =
+        std::fs::read_to_string(repo().join("fixtures/tfjson/object-form/main.tf.json")).unwrap();
+    let json_path = dir.path().join("main.tf.json");
+    std::fs::write(&json_path, &json_text).unwrap();
+    let uri = lsp.open(&json_path, &json_text);
+    let published = lsp.diagnostics(&uri);
+    assert!(published.to_string().contains("TFB601"), "{published}");
+    assert_eq!(lsp.shutdown().code(), Some(0));
+}
