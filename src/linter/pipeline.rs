@@ -82,12 +82,7 @@ pub fn load_module(files: &ModuleFiles, overrides: &[Buffer], mode: ParseMode) -
     let passed: Vec<&Path> = files
         .init
         .iter()
-        .flat_map(|(key, pairings)| pairings.for_module(key))
-        .flat_map(|p| &p.items)
-        .filter_map(|item| match item {
-            crate::input::init::pairing::Item::File { path, .. } => Some(path.as_path()),
-            _ => None,
-        })
+        .flat_map(|(key, pairings)| passed_files(key, pairings))
         .collect();
     let mut sources: Vec<(&PathBuf, SourceFile)> = files
         .files
@@ -122,6 +117,21 @@ pub fn load_module(files: &ModuleFiles, overrides: &[Buffer], mode: ParseMode) -
         files: sources.into_iter().map(|(_, f)| f).collect(),
         init,
     }
+}
+
+/// The files init commands pass to the module `key` (`-backend-config=FILE`): an `.hcl` file
+/// among them is a partial configuration, not a Terragrunt file.
+pub fn passed_files<'a>(
+    key: &'a Path,
+    pairings: &'a crate::input::init::pairing::Pairings,
+) -> impl Iterator<Item = &'a Path> + 'a {
+    pairings
+        .for_module(key)
+        .flat_map(|p| &p.items)
+        .filter_map(|item| match item {
+            crate::input::init::pairing::Item::File { path, .. } => Some(path.as_path()),
+            _ => None,
+        })
 }
 
 /// Runs every enabled rule over one module, then applies per-file ignores, suppression

@@ -18,14 +18,17 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 
 use crate::diagnostic::Report;
-use crate::input::discover::{display_path, Discovery, Walker};
+use crate::input::discover::{display_path, Discovery, FileEntry, Walker};
 use crate::input::init::pairing::{self, Pairings};
-use crate::input::source::{too_large_message, ParseMode, SourceFile};
+use crate::input::source::{too_large_message, FileKind, ParseMode, SourceFile};
 use crate::input::walk::{self, BatchSink, Content, DirBatch, Find, ReadMode};
+use crate::linter::buffer::read_entry;
 use crate::model::context::Module;
 
 use super::init_load::load_pairings;
-use super::pipeline::{lint_module, load_module, ModuleOutcome, Options, WORKER_STACK_BYTES};
+use super::pipeline::{
+    lint_module, load_module, passed_files, ModuleOutcome, Options, WORKER_STACK_BYTES,
+};
 
 /// A module's findings, under its key (to drop them if the module has to be linted again).
 type Keyed = (PathBuf, ModuleOutcome);
@@ -388,8 +391,15 @@ fn lint_jobs(
 /// module init commands pair is linted
 /// with what they pass (its partial files from elsewhere read now).
 fn lint_job(key: PathBuf, batch: DirBatch, options: &Options, state: &State<'_>) -> Option<Keyed> {
-    let mut module = walked_module(batch, &options.cwd, options.parse_mode);
-    if state.paired.contains(&key) {
+    let paired = state.paired.contains(&key);
+    // An `.hcl` file an init command passes is a partial configuration, as when collected.
+    let passed: Vec<&Path> = match paired {
+        true => passed_files(&key, state.pairings).collect(),
+        false => Vec::new(),
+    };
+    let is_passed = |name: &std::ffi::OsStr| passed.iter().any(|p| *p == key.join(name));
+    let mut module = walked_module(batch, &options.cwd, options.parse_mode, is_passed);
+    if paired {
         let local: HashMap<PathBuf, usize> = module
             .files
             .iter()
@@ -407,13 +417,29 @@ fn lint_job(key: PathBuf, batch: DirBatch, options: &Options, state: &State<'_>)
 }
 
 /// The module of a walked directory, from the bytes the walk kept.
-fn walked_module(batch: DirBatch, cwd: &Path, mode: ParseMode) -> Module {
+fn walked_module(
+    batch: DirBatch,
+    cwd: &Path,
+    mode: ParseMode,
+    is_passed: impl Fn(&std::ffi::OsStr) -> bool,
+) -> Module {
     let mut files: Vec<SourceFile> = batch
         .files
         .into_iter()
         .filter_map(|file| {
             let kind = file.class.terraform_kind()?;
             let display = display_path(cwd, &file.path);
+            if kind == FileKind::Terragrunt && is_passed(file.path.file_name().unwrap_or_default())
+            {
+                // Read as a partial configuration (the walk's prefilter judged it as
+                // Terragrunt's): from disk, as when modules are collected.
+                let entry = FileEntry {
+                    path: file.path.clone(),
+                    display,
+                    kind: FileKind::TfBackend,
+                };
+                return Some(read_entry(&file.path, &entry, &[], mode));
+            }
             Some(match file.content {
                 Content::Bytes(bytes) => {
                     SourceFile::from_bytes_with(file.path, display, kind, bytes, mode)
