@@ -538,11 +538,14 @@ fn the_configuration_file_is_read_again_when_it_changes() {
         [
             "**/{tfblint.toml,.tfblint.toml}",
             "**/*.{tf,tofu,tfbackend}",
-            "**/*.{sh,bash,mk,just}",
-            "**/{Makefile,makefile,GNUmakefile,justfile,Justfile,JUSTFILE,.justfile}",
-            "**/{.gitlab-ci.yml,.gitlab-ci.yaml}",
+            "**/*.{sh,bash,mk,just,jenkinsfile}",
+            "**/{Makefile,makefile,GNUmakefile,justfile,Justfile,JUSTFILE,.justfile,Jenkinsfile}",
+            "**/Jenkinsfile.*",
+            "**/{.gitlab-ci,bitbucket-pipelines,azure-pipelines,atlantis}.{yml,yaml}",
             "**/{Taskfile,taskfile,Taskfile.dist,taskfile.dist}.{yml,yaml}",
-            "**/.github/workflows/*.{yml,yaml}",
+            "**/{.github,.forgejo,.gitea}/workflows/*.{yml,yaml}",
+            "**/.azure-pipelines/*.{yml,yaml}",
+            "**/.circleci/config.{yml,yaml}",
         ]
     );
 
