@@ -73,7 +73,8 @@ fn path_with_test_binary() -> String {
     )
 }
 
-/// A repository with one module in error (TFB301 and others), one clean, under `infra/`.
+/// A repository with one module in error (TFB301 and others), one clean, under `infra/`,
+/// each with a state key of its own.
 fn fixture_repository() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let infra = dir.path().join("infra");
@@ -85,7 +86,13 @@ fn fixture_repository() -> tempfile::TempDir {
         std::fs::create_dir_all(&target).unwrap();
         for entry in std::fs::read_dir(repo().join(from)).unwrap() {
             let entry = entry.unwrap();
-            std::fs::copy(entry.path(), target.join(entry.file_name())).unwrap();
+            // Each module its own state key: the two fixtures share one, which TFB701 reports.
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            let text = text.replace(
+                "\"prod/terraform.tfstate\"",
+                &format!("\"{to}/terraform.tfstate\""),
+            );
+            std::fs::write(target.join(entry.file_name()), text).unwrap();
         }
     }
     // Both fixtures write `prod/terraform.tfstate` in one bucket: the clean one gets a state
