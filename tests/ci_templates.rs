@@ -95,13 +95,6 @@ fn fixture_repository() -> tempfile::TempDir {
             std::fs::write(target.join(entry.file_name()), text).unwrap();
         }
     }
-    // Both fixtures write `prod/terraform.tfstate` in one bucket: the clean one gets a state
-    // of its own (TFB701 would otherwise flag it too).
-    let good = infra.join("good/main.tf");
-    let text = std::fs::read_to_string(&good).unwrap();
-    let own = text.replace("\"prod/terraform.tfstate\"", "\"good/terraform.tfstate\"");
-    assert_ne!(text, own, "the clean fixture names its state");
-    std::fs::write(&good, own).unwrap();
     dir
 }
 
