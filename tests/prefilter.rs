@@ -7,7 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{copy_dir, repo, run};
+use common::{copy_dir, corpus_generator, repo, run};
 
 fn same_with_and_without_prefilter(cwd: &Path, path: &str) -> String {
     let fast = run(cwd, &["--format", "json", path]);
@@ -48,17 +48,6 @@ fn init_sources_give_the_same_output_with_and_without_the_prefilter() {
     for code in ["TFB002", "TFB403", "TFB302"] {
         assert!(out.contains(code), "{code} expected in {out}");
     }
-}
-
-/// `examples/gen_corpus.rs`, which `cargo test` builds next to the test binaries.
-fn corpus_generator() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let debug_dir = exe.parent().and_then(Path::parent).unwrap();
-    let gen = debug_dir
-        .join("examples")
-        .join(format!("gen_corpus{}", std::env::consts::EXE_SUFFIX));
-    assert!(gen.is_file(), "{} is built by `cargo test`", gen.display());
-    gen
 }
 
 #[test]

@@ -10,7 +10,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{copy_dir, repo, subdirs};
+use common::{copy_dir, corpus_generator, repo, subdirs};
 use tfblint::linter::config::{self, Config};
 use tfblint::linter::pipeline::Options;
 use tfblint::linter::Workspace;
@@ -101,17 +101,6 @@ fn init_fixtures_lint_the_same_streamed_and_collected() {
         }
     }
     assert!(paired > 3, "init commands pair modules in the fixtures");
-}
-
-/// `examples/gen_corpus.rs`, which `cargo test` builds next to the test binaries.
-fn corpus_generator() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let debug_dir = exe.parent().and_then(Path::parent).unwrap();
-    let gen = debug_dir
-        .join("examples")
-        .join(format!("gen_corpus{}", std::env::consts::EXE_SUFFIX));
-    assert!(gen.is_file(), "{} is built by `cargo test`", gen.display());
-    gen
 }
 
 /// Generated corpora in a git repository, with a workflow that passes settings and partial

@@ -150,3 +150,14 @@ pub fn own_state(rel: &str, text: &str) -> String {
         _ => text.to_string(),
     }
 }
+
+/// `examples/gen_corpus.rs`, which `cargo test` builds next to the test binaries.
+pub fn corpus_generator() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let debug_dir = exe.parent().and_then(Path::parent).unwrap();
+    let gen = debug_dir
+        .join("examples")
+        .join(format!("gen_corpus{}", std::env::consts::EXE_SUFFIX));
+    assert!(gen.is_file(), "{} is built by `cargo test`", gen.display());
+    gen
+}
