@@ -30,9 +30,7 @@ pub const INIT_SEPARATOR: &[u8] = b"\n#---init---\n";
 /// (`fuzz_targets/<target>.rs`, which calls [`check_init`]). A new format (a new
 /// [`SourceKind`]) is added here, with its target file and `[[bin]]` in `Cargo.toml`:
 /// `tests/fuzz_smoke.rs` then runs its checks on stable, on its fixtures and mutations of them.
-/// (Bitbucket, Azure, CircleCI, Jenkins and Atlantis, added in parallel, have no target of
-/// their own yet: `lint_bytes` reaches them through [`INIT_KINDS`].)
-pub const INIT_FORMATS: [(SourceKind, &str, &str); 6] = [
+pub const INIT_FORMATS: [(SourceKind, &str, &str); 11] = [
     (SourceKind::Shell, "init.sh", "init_shell"),
     (
         SourceKind::GithubWorkflow,
@@ -43,6 +41,23 @@ pub const INIT_FORMATS: [(SourceKind, &str, &str); 6] = [
     (SourceKind::Makefile, "Makefile", "init_makefile"),
     (SourceKind::Justfile, "justfile", "init_justfile"),
     (SourceKind::Taskfile, "Taskfile.yml", "init_taskfile"),
+    (
+        SourceKind::BitbucketPipelines,
+        "bitbucket-pipelines.yml",
+        "init_bitbucket_pipelines",
+    ),
+    (
+        SourceKind::AzurePipelines,
+        "azure-pipelines.yml",
+        "init_azure_pipelines",
+    ),
+    (
+        SourceKind::CircleCi,
+        ".circleci/config.yml",
+        "init_circleci",
+    ),
+    (SourceKind::Jenkinsfile, "Jenkinsfile", "init_jenkinsfile"),
+    (SourceKind::Atlantis, "atlantis.yaml", "init_atlantis"),
 ];
 
 pub const INIT_KINDS: [(SourceKind, &str); 11] = [

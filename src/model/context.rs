@@ -5,7 +5,7 @@
 //! configurations Terraform would build from them (the block alone, or the block with each
 //! partial file laid over it); [`S3Config`] is in [`crate::model::s3config`].
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use hcl_edit::structure::Block;
@@ -274,20 +274,26 @@ impl<'a> ModuleContext<'a> {
             .iter()
             .filter(|c| !c.is_deferred() && !c.open)
             .collect();
-        let same_block = |a: &S3Config<'a>, b: &S3Config<'a>| match (a.block, b.block) {
-            (Some(x), Some(y)) => std::ptr::eq(x.block, y.block),
-            _ => false,
-        };
+        // The configurations laid over each block (a block's address names it), in order, and
+        // whether the value is missing from all of them: one pass, not a scan per configuration.
+        let block_of = |c: &S3Config<'a>| c.block.map(|b| std::ptr::from_ref(b.block) as usize);
+        let mut groups: HashMap<usize, (Vec<usize>, bool)> = HashMap::new();
+        for (i, config) in configs.iter().enumerate() {
+            if let Some(block) = block_of(config) {
+                let entry = groups.entry(block).or_insert_with(|| (Vec::new(), true));
+                entry.0.push(i);
+                entry.1 &= !present(config);
+            }
+        }
         for (i, config) in configs.iter().enumerate() {
             if present(config) {
                 continue;
             }
-            let group: Vec<&S3Config<'a>> = configs
-                .iter()
-                .filter(|c| same_block(c, config))
-                .copied()
-                .collect();
-            let all_missing = group.len() > 1 && group.iter().all(|c| !present(c));
+            let (members, all_absent) = match block_of(config).and_then(|b| groups.get(&b)) {
+                Some((members, all_absent)) => (members.as_slice(), *all_absent),
+                None => (&[][..], false),
+            };
+            let all_missing = members.len() > 1 && all_absent;
             if !all_missing {
                 out.push(Missing {
                     config,
@@ -296,9 +302,10 @@ impl<'a> ModuleContext<'a> {
                 continue;
             }
             // Report the whole group once, at its first configuration.
-            if configs[..i].iter().any(|c| same_block(c, config)) {
+            if members[0] != i {
                 continue;
             }
+            let group: Vec<&S3Config<'a>> = members.iter().map(|&m| configs[m]).collect();
             let place = if group.iter().any(|c| c.init.is_some()) {
                 let origins: Vec<String> = group
                     .iter()
