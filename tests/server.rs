@@ -1060,10 +1060,8 @@ fn a_workflow_changed_on_disk_is_read_again() {
         json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
     let (mut lsp, _) = Lsp::initialized(dir.path(), capabilities, Value::Null);
     let uri = lsp.open(&path, &backend_without(&["region"]));
-    assert_eq!(
-        codes(&lsp.diagnostics(&uri)["diagnostics"]),
-        Vec::<String>::new()
-    );
+    // Once the repository is listed (off the main loop), the workflow passes the region.
+    lsp.settled(&uri, |d| codes(&d["diagnostics"]).is_empty());
 
     let changed = |lsp: &mut Lsp, kind: u32| {
         lsp.notify(
@@ -1096,10 +1094,7 @@ fn a_workflow_changed_on_disk_is_read_again() {
         "workspace/didChangeWatchedFiles",
         json!({"changes": [{"uri": lsp::uri(&deploy), "type": 1}]}),
     );
-    assert_eq!(
-        codes(&lsp.diagnostics(&uri)["diagnostics"]),
-        Vec::<String>::new()
-    );
+    lsp.settled(&uri, |d| codes(&d["diagnostics"]).is_empty());
     assert!(lsp.shutdown().success());
 }
 
@@ -1117,12 +1112,68 @@ fn an_open_file_is_told_about_a_partner_on_disk_that_writes_the_same_state() {
     let (atlantis, text) = module("atlantis");
     let (mut lsp, _) = Lsp::initialized(dir.path(), caps(), Value::Null);
     let uri = lsp.open(&atlantis, &text);
-    let diagnostics = lsp.diagnostics(&uri)["diagnostics"].clone();
-    let d = find(&diagnostics, "TFB701");
-    let message = d["message"].as_str().unwrap();
-    assert!(message.contains("jenkins/main.tf:"), "{message}");
+    // The other modules are read off the main loop: the open file is linted again with them.
+    let message = |published: &Value| -> String {
+        let diagnostics = &published["diagnostics"];
+        let d = diagnostics.as_array().unwrap().iter().find(|d| d["code"] == "TFB701");
+        d.map(|d| d["message"].as_str().unwrap().to_string()).unwrap_or_default()
+    };
+    lsp.settled(&uri, |d| message(d).contains("jenkins/main.tf:"));
+    // A module saved on disk is read again alone: a new one that writes the same state…
+    let (circle, _) = module("circle");
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": lsp::uri(&circle), "type": 1}]}),
+    );
+    let published = lsp.settled(&uri, |d| message(d).contains("circle/main.tf:"));
+    assert!(message(&published).contains("jenkins/main.tf:"), "{published}");
+    // …and one that no longer does.
+    std::fs::write(&circle, GOOD_BACKEND).unwrap();
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": lsp::uri(&circle), "type": 2}]}),
+    );
+    let published = lsp.settled(&uri, |d| !message(d).contains("circle/main.tf:"));
+    assert!(message(&published).contains("jenkins/main.tf:"), "{published}");
     // An unsaved edit that gives the open file a key of its own ends it.
     let own = text.replace("shared.tfstate", "atlantis.tfstate");
     assert!(!relinted(&mut lsp, &uri, 2, &own).contains(&"TFB701".to_string()));
     assert_eq!(lsp.shutdown().code(), Some(0));
+}
+
+#[test]
+fn an_edit_that_cannot_be_read_stops_the_diagnostics_until_the_whole_text_comes_again() {
+    let (dir, mut lsp, log) = logged();
+    let path = dir.path().join("main.tf");
+    let broken = backend_without(&["region"]);
+    let uri = lsp.open(&path, &broken);
+    assert_eq!(codes(&lsp.diagnostics(&uri)["diagnostics"]), ["TFB303"]);
+    // A `didChange` whose text holds a lone surrogate: not JSON text, and no id to answer.
+    let lost = format!(
+        r##"{{"jsonrpc":"2.0","method":"textDocument/didChange","params":{{"textDocument":{{"uri":"{uri}","version":2}},"contentChanges":[{{"range":{{"start":{{"line":0,"character":0}},"end":{{"line":0,"character":0}}}},"text":"# \ud83d\n"}}]}}}}"##
+    );
+    lsp.write_raw(&raw(&lost));
+    let shown = lsp.wait_for(|m| m["method"] == "window/showMessage", "the warning");
+    assert_eq!(shown["params"]["type"], 2, "{shown}");
+    // What was shown is withdrawn: it was computed on a text the editor no longer holds.
+    assert_eq!(lsp.diagnostics(&uri)["diagnostics"], json!([]));
+    // Further edits of the lost text are not linted.
+    let unchanged = |d: &Value| d["diagnostics"] == json!([]);
+    lsp.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 3}, "contentChanges": [{
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+            "text": "\n",
+        }]}),
+    );
+    lsp.sync();
+    for published in lsp.drain(|m| m["method"] == "textDocument/publishDiagnostics") {
+        assert!(unchanged(&published["params"]), "{published}");
+    }
+    // The whole text again: linted again.
+    assert_eq!(relinted(&mut lsp, &uri, 4, &broken), ["TFB303"]);
+    assert_eq!(lsp.shutdown().code(), Some(0));
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(logged.contains("edit lost: "), "{logged}");
+    assert!(!logged.contains("ud83d"), "{logged}");
 }

@@ -12,7 +12,7 @@ use super::pipeline::{self, Options};
 use crate::diagnostic::Report;
 use crate::fix::FixOptions;
 use crate::input::discover::{absolute, Discovery, Walker};
-use crate::input::init::pairing::InitSourceCache;
+use crate::input::init::pairing::{CacheUse, InitSourceCache};
 use crate::model::state::StateKey;
 
 pub use super::pipeline::Buffer;
@@ -60,6 +60,25 @@ impl Workspace {
     /// context) and of every buffer, which need not exist on disk. A path that cannot be linted
     /// is recorded in [`Discovery::errors`]; the others are still found.
     pub fn discover(&self, paths: &[PathBuf], buffers: &[Buffer]) -> Discovery {
+        self.discover_with(paths, buffers, false)
+    }
+
+    /// [`Workspace::discover`] without listing a repository for init sources: where the
+    /// workspace does not know them yet, nothing pairs (the language server lints with what it
+    /// knows, lists the repository off its main loop with [`Workspace::list_init_sources`],
+    /// then lints again). Returns whether every repository needed was known.
+    pub fn discover_known(&self, paths: &[PathBuf], buffers: &[Buffer]) -> (Discovery, bool) {
+        let discovery = self.discover_with(paths, buffers, true);
+        (discovery, !self.init_sources.has_missed())
+    }
+
+    /// Lists for init sources the repository of `dir` and those [`Workspace::discover_known`]
+    /// did not know, once each (the workspace and its clones keep where they are).
+    pub fn list_init_sources(&self, dir: &Path) {
+        self.init_sources.fill(&self.walker(), &self.absolute(dir));
+    }
+
+    fn discover_with(&self, paths: &[PathBuf], buffers: &[Buffer], defer: bool) -> Discovery {
         let walker = self.walker();
         let mut discovery = walker.discover(paths).unwrap_or_else(|e| {
             let mut failed = Discovery::default();
@@ -74,7 +93,10 @@ impl Workspace {
             &mut discovery,
             &self.options.config.backend_config,
             self.options.parse_mode == crate::input::source::ParseMode::Prefilter,
-            Some(&self.init_sources),
+            Some(CacheUse {
+                cache: &self.init_sources,
+                defer,
+            }),
         );
         discovery
     }
@@ -117,6 +139,30 @@ impl Workspace {
     pub fn state_keys(&self, paths: &[PathBuf]) -> Vec<StateKey> {
         let discovery = self.discover(paths, &[]);
         super::inventory::state_keys(&discovery.modules, &[], &self.options)
+    }
+
+    /// Where the s3 configurations of the module in `dir` (its files directly in it) write their
+    /// state, read from disk, with the init sources the workspace knows; and the modules they
+    /// are of (`dir`'s, and any module a partial file in `dir` is passed to).
+    pub fn module_state_keys(&self, dir: &Path) -> (Vec<StateKey>, Vec<PathBuf>) {
+        let dir = self.absolute(dir);
+        let walker = self.walker();
+        let mut discovery = Discovery::default();
+        walker.add_siblings(&mut discovery, &dir);
+        crate::input::init::pairing::pair(
+            &walker,
+            &mut discovery,
+            &self.options.config.backend_config,
+            self.options.parse_mode == crate::input::source::ParseMode::Prefilter,
+            Some(CacheUse {
+                cache: &self.init_sources,
+                defer: true,
+            }),
+        );
+        let mut modules: Vec<PathBuf> = discovery.modules.values().map(|m| m.dir.clone()).collect();
+        modules.push(dir);
+        let keys = super::inventory::state_keys(&discovery.modules, &[], &self.options);
+        (keys, modules)
     }
 
     fn walker(&self) -> Walker<'_> {

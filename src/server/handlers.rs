@@ -11,7 +11,7 @@ use lsp_server::{ErrorCode, Message, Notification, Request, Response};
 use lsp_types::{
     CodeActionParams, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
     DidChangeWorkspaceFoldersParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
-    DidSaveTextDocumentParams, DocumentDiagnosticParams, HoverParams, Uri,
+    DidSaveTextDocumentParams, DocumentDiagnosticParams, FileChangeType, HoverParams, Uri,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
@@ -20,6 +20,7 @@ use super::actions::{self, EditSupport};
 use super::session::{is_ours, Session};
 use super::settings::Settings;
 use super::text::{apply_change, uri_to_path};
+use super::transport::Inbound;
 use super::{Capabilities, Client, Log};
 use crate::input::discover::absolute;
 use crate::input::init::{source_kind, SOURCE_GLOBS};
@@ -40,19 +41,34 @@ const EXIT_UNCLEAN: u8 = 1;
 
 impl Server {
     /// Serves until `exit`, or until the client goes away.
-    pub fn main_loop(&mut self, inbox: &mpsc::Receiver<Message>) -> u8 {
+    pub fn main_loop(&mut self, inbox: &mpsc::Receiver<Inbound>) -> u8 {
         let mut edited = BTreeSet::new();
+        let end = |server: &Server| {
+            if server.shutdown {
+                EXIT_CLEAN
+            } else {
+                EXIT_UNCLEAN
+            }
+        };
         loop {
             let Ok(first) = inbox.recv() else {
-                return if self.shutdown {
-                    EXIT_CLEAN
-                } else {
-                    EXIT_UNCLEAN
-                };
+                return end(self);
             };
             // Everything already waiting is applied before the next lint: the latest text wins.
-            let batch: Vec<Message> = std::iter::once(first).chain(inbox.try_iter()).collect();
-            for message in batch {
+            let batch: Vec<Inbound> = std::iter::once(first).chain(inbox.try_iter()).collect();
+            for inbound in batch {
+                let message = match inbound {
+                    Inbound::Message(message) => message,
+                    Inbound::Closed => return end(self),
+                    Inbound::Wake => {
+                        self.session.collect_jobs();
+                        continue;
+                    }
+                    Inbound::LostEdit { uri } => {
+                        self.lost_edit(uri.as_deref());
+                        continue;
+                    }
+                };
                 match message {
                     Message::Notification(n) if n.method == "exit" => {
                         return if self.shutdown {
@@ -124,6 +140,31 @@ impl Server {
             changed.len(),
             started.elapsed().as_secs_f64() * 1000.0
         ));
+    }
+
+    /// A notification that may have been an edit could not be read: the documents it may have
+    /// changed no longer hold the editor's text. LSP has no way to ask for it again, so their
+    /// diagnostics are cleared and none are computed on that text until the editor sends the
+    /// whole text again (a `didChange` without a range, or closing and opening the file).
+    fn lost_edit(&mut self, uri: Option<&str>) {
+        let lost = self.session.lose(uri);
+        if lost.is_empty() {
+            return;
+        }
+        for path in &lost {
+            self.log
+                .line(format_args!("edit lost: {}", path.display()));
+        }
+        let which = match (uri, &lost[..]) {
+            (Some(_), [path]) => format!("`{}`", path.display()),
+            _ => "the open files".to_string(),
+        };
+        self.client.notify(
+            "window/showMessage",
+            json!({"type": 2, "message": format!(
+                "tfblint: an edit of {which} could not be read; its diagnostics are cleared until the file is closed and opened again"
+            )}),
+        );
     }
 
     fn request(&mut self, req: Request) {
@@ -266,7 +307,13 @@ impl Server {
                 if let Some(document) = self.session.document_mut(&path) {
                     let mut text = std::mem::take(&mut document.text);
                     for change in p.content_changes {
-                        apply_change(&mut text, change.range, &change.text, encoding);
+                        // A lost document is found again by a change of its whole text.
+                        if change.range.is_none() {
+                            document.lost = false;
+                        }
+                        if !document.lost {
+                            apply_change(&mut text, change.range, &change.text, encoding);
+                        }
                     }
                     document.set_text(text, p.text_document.version);
                     edited.insert(path);
@@ -277,7 +324,7 @@ impl Server {
                     .ok()
                     .and_then(|p| document_path(&p.text_document.uri))
                 {
-                    self.session.file_changed(&path);
+                    self.session.file_changed(&path, false);
                     // Without file watching, a save is the cue to read the configuration again.
                     if !self.capabilities.watch_files {
                         self.session.reload();
@@ -317,7 +364,9 @@ impl Server {
                             .line(format_args!("configuration changed: {}", path.display()));
                         self.session.reload();
                     } else if FileKind::from_path(&path).is_some() || source_kind(&path).is_some() {
-                        self.session.file_changed(&path);
+                        // Created or deleted: where the init sources are may have changed.
+                        let listed = change.typ != FileChangeType::CHANGED;
+                        self.session.file_changed(&path, listed);
                     }
                 }
             }

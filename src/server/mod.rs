@@ -21,6 +21,7 @@
 mod actions;
 mod convert;
 mod handlers;
+mod index;
 mod session;
 mod settings;
 mod text;
@@ -38,7 +39,7 @@ use serde_json::{json, Value};
 use self::session::Session;
 use self::settings::Settings;
 use self::text::{uri_to_path, Encoding};
-use self::transport::Frame;
+use self::transport::{Frame, Inbound};
 use crate::linter::pipeline::WORKER_STACK_BYTES;
 
 /// How the server was started.
@@ -134,7 +135,7 @@ fn serve(log: Log) -> u8 {
     let log = Arc::new(log);
     let dropped_log = Arc::clone(&log);
     let dropped = move |frame: &Frame| {
-        if let Frame::Undecodable { id, code, reason } = frame {
+        if let Frame::Undecodable { id, code, reason, .. } = frame {
             let what = if id.is_some() {
                 format!("answered with error {}", *code as i32)
             } else {
@@ -152,7 +153,7 @@ fn serve(log: Log) -> u8 {
         gone: false,
     };
     let inbox = stdio.inbox;
-    let code = match initialize(&mut client, &inbox, &log) {
+    let code = match initialize(&mut client, &inbox, &log, stdio.queue) {
         Some((session, capabilities)) => {
             let mut server = handlers::Server {
                 session,
@@ -190,11 +191,17 @@ fn serve(log: Log) -> u8 {
 /// Waits for `initialize` (answering other requests with ServerNotInitialized), answers it.
 fn initialize(
     client: &mut Client,
-    inbox: &mpsc::Receiver<Message>,
+    inbox: &mpsc::Receiver<Inbound>,
     log: &Log,
+    wake: mpsc::Sender<Inbound>,
 ) -> Option<(Session, Capabilities)> {
     let (id, params) = loop {
-        match inbox.recv().ok()? {
+        let message = match inbox.recv().ok()? {
+            Inbound::Message(message) => message,
+            Inbound::Closed => return None,
+            Inbound::LostEdit { .. } | Inbound::Wake => continue,
+        };
+        match message {
             Message::Request(req) if req.method == "initialize" => break (req.id, req.params),
             Message::Request(req) => client.respond(Response::new_err(
                 req.id,
@@ -215,7 +222,7 @@ fn initialize(
         Ok(settings) => (settings, None),
         Err(e) => (Settings::default(), Some(e)),
     };
-    let session = Session::new(encoding, settings, folders(&params));
+    let mut session = Session::new(encoding, settings, folders(&params), Some(wake));
     log.line(format_args!(
         "initialize: encoding {:?}, {:?}, folders {:?}",
         encoding,
@@ -232,6 +239,8 @@ fn initialize(
     if let Some(error) = error {
         client.show_error(&error);
     }
+    // The repository-wide pieces are read while the client opens its first files.
+    session.index_folders();
     Some((session, capabilities))
 }
 

@@ -9,12 +9,15 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::Sender;
 use std::sync::Arc;
 
 use lsp_types::{Diagnostic as LspDiagnostic, Uri};
 
 use super::convert;
+use super::index::{Done, Indexer};
 use super::settings::Settings;
+use super::transport::Inbound;
 use super::text::{Encoding, LineIndex};
 use crate::diagnostic::Diagnostic;
 use crate::input::discover::{absolute, Discovery};
@@ -33,6 +36,9 @@ pub struct Document {
     pub findings: Vec<Diagnostic>,
     /// What the client was last given for it: the diagnostics and the version they were for.
     pub reported: Option<(Vec<LspDiagnostic>, i32)>,
+    /// An edit of it could not be read: `text` is not what the editor holds. Nothing is
+    /// reported for it (its findings stay empty) until the editor sends its whole text again.
+    pub lost: bool,
 }
 
 impl Document {
@@ -80,22 +86,81 @@ pub struct Session {
     /// reused while only texts change, so a keystroke never walks the repository for init
     /// sources again. Dropped when a file is saved or changes on disk, or on a reload.
     discoveries: HashMap<PathBuf, (Vec<PathBuf>, Arc<Discovery>)>,
-    /// Where every s3 configuration of a workspace folder writes its state, read from disk:
-    /// TFB701 names them beside an open module. Dropped with the discoveries.
-    partners: HashMap<PathBuf, Arc<Vec<StateKey>>>,
+    /// Where every s3 configuration of a workspace folder writes its state, read from disk
+    /// off the main loop: TFB701 names them beside an open module. Updated module by module
+    /// when a file is saved or changes on disk.
+    partners: HashMap<PathBuf, Partners>,
+    /// Directories linted while a repository-wide piece was missing (where the init sources
+    /// are, or the partners): linted again when it arrives.
+    provisional: BTreeSet<PathBuf>,
+    indexer: Indexer,
     /// Configuration errors to show the user, each once until the configuration reloads.
     pub errors: Vec<String>,
     shown: BTreeSet<String>,
 }
 
 impl Session {
-    pub fn new(encoding: Encoding, settings: Settings, folders: Vec<PathBuf>) -> Session {
+    pub fn new(
+        encoding: Encoding,
+        settings: Settings,
+        folders: Vec<PathBuf>,
+        wake: Option<Sender<Inbound>>,
+    ) -> Session {
         Session {
             encoding,
             settings,
             folders,
+            indexer: Indexer::new(wake),
             ..Session::default()
         }
+    }
+
+    /// Starts reading the repository-wide pieces of every workspace folder off the main loop.
+    pub fn index_folders(&mut self) {
+        for folder in self.folders.clone() {
+            if !self.partners.contains_key(&folder) {
+                let workspace = self.workspace_for(&folder);
+                self.indexer.start(&folder, &workspace, true);
+            }
+        }
+    }
+
+    /// Takes what the jobs found: the directories linted without it are linted again.
+    pub fn collect_jobs(&mut self) {
+        let (done, again) = self.indexer.take();
+        for d in done {
+            match d {
+                Done::Sources | Done::Finished(_) => {}
+                Done::Keys(folder, keys) => {
+                    self.partners.insert(folder, Partners::new(keys));
+                }
+            }
+        }
+        for folder in again {
+            let workspace = self.workspace_for(&folder);
+            self.indexer.start(&folder, &workspace, true);
+        }
+        self.discoveries.clear();
+        let provisional = std::mem::take(&mut self.provisional);
+        self.stale.extend(provisional);
+    }
+
+    /// An edit could not be read: of the document `uri`, or of any (`None`). Returns the
+    /// documents now lost.
+    pub fn lose(&mut self, uri: Option<&str>) -> Vec<PathBuf> {
+        let lost: Vec<PathBuf> = self
+            .documents
+            .iter()
+            .filter(|(_, d)| uri.is_none_or(|u| d.uri.as_str() == u))
+            .map(|(p, _)| p.clone())
+            .collect();
+        for path in &lost {
+            if let Some(document) = self.documents.get_mut(path) {
+                document.lost = true;
+            }
+            self.mark_stale(path);
+        }
+        lost
     }
 
     pub fn document(&self, path: &Path) -> Option<&Document> {
@@ -110,6 +175,7 @@ impl Session {
             text,
             findings: Vec::new(),
             reported: None,
+            lost: false,
         };
         self.mark_stale(&path);
         self.documents.insert(path, document);
@@ -129,13 +195,16 @@ impl Session {
     /// A file changed on disk (or was saved): its module's open documents are linted again (every
     /// open document, for an init source or a partial file), and every directory's pairings are
     /// found again (an init source's text, read each time, may be what changed; the repository
-    /// is listed for init sources again only when the file is one).
-    pub fn file_changed(&mut self, path: &Path) {
+    /// is listed for init sources again, off the main loop, only when one was created or
+    /// deleted). The partners of its folder are updated.
+    pub fn file_changed(&mut self, path: &Path, created_or_deleted: bool) {
         self.discoveries.clear();
-        self.partners.clear();
-        for workspace in self.workspaces.values() {
-            workspace.file_changed(path);
+        if created_or_deleted {
+            for workspace in self.workspaces.values() {
+                workspace.file_changed(path);
+            }
         }
+        self.update_partners(path);
         self.mark_stale(path);
         // An init source or a partial file can pair modules anywhere in its repository.
         if !FileKind::from_path(path).is_some_and(FileKind::is_config) {
@@ -150,6 +219,7 @@ impl Session {
         self.workspaces.clear();
         self.discoveries.clear();
         self.partners.clear();
+        self.index_folders();
         self.shown.clear();
         let dirs: Vec<PathBuf> = self.documents.keys().filter_map(|p| dir_of(p)).collect();
         self.stale.extend(dirs);
@@ -205,11 +275,12 @@ impl Session {
             .collect()
     }
 
-    /// The open documents of a directory, as buffers.
+    /// The open documents of a directory, as buffers (but those whose text is lost: the file
+    /// on disk stands for them).
     pub fn buffers_in(&self, dir: &Path) -> Vec<Buffer> {
         self.documents
             .iter()
-            .filter(|(p, _)| p.parent() == Some(dir))
+            .filter(|(p, d)| p.parent() == Some(dir) && !d.lost)
             .map(|(path, d)| Buffer {
                 path: path.clone(),
                 bytes: d.text.as_bytes().to_vec(),
@@ -217,7 +288,9 @@ impl Session {
             .collect()
     }
 
-    /// What the workspace finds for a directory's open documents, with their texts.
+    /// What the workspace finds for a directory's open documents, with their texts. Where the
+    /// init sources of a repository are not known yet, nothing pairs: the directory is then
+    /// provisional, and they are listed off the main loop.
     pub fn discover(&mut self, dir: &Path) -> (Workspace, Arc<Discovery>, Vec<Buffer>) {
         let workspace = self.workspace_for(dir);
         let buffers = self.buffers_in(dir);
@@ -225,24 +298,66 @@ impl Session {
         let discovery = match self.discoveries.get(dir) {
             Some((was, discovery)) if *was == paths => Arc::clone(discovery),
             _ => {
-                let discovery = Arc::new(workspace.discover(&[], &buffers));
-                self.discoveries
-                    .insert(dir.to_path_buf(), (paths, Arc::clone(&discovery)));
+                let (discovery, complete) = workspace.discover_known(&[], &buffers);
+                let discovery = Arc::new(discovery);
+                if complete {
+                    self.discoveries
+                        .insert(dir.to_path_buf(), (paths, Arc::clone(&discovery)));
+                } else {
+                    self.provisional.insert(dir.to_path_buf());
+                    let root = self.root_for(dir);
+                    self.indexer.start(&root, &workspace, false);
+                }
                 discovery
             }
         };
         (workspace, discovery, buffers)
     }
 
-    /// The configurations on disk of the workspace folder a directory belongs to.
+    /// The configurations on disk of the workspace folder a directory belongs to: none until
+    /// they are read (the directory is then provisional).
     fn partners_for(&mut self, dir: &Path, workspace: &Workspace) -> Arc<Vec<StateKey>> {
         let root = self.root_for(dir);
-        if let Some(keys) = self.partners.get(&root) {
-            return Arc::clone(keys);
+        if let Some(partners) = self.partners.get(&root) {
+            if self.indexer.running(&root) {
+                self.provisional.insert(dir.to_path_buf());
+            }
+            return Arc::clone(&partners.flat);
         }
-        let keys = Arc::new(workspace.state_keys(std::slice::from_ref(&root)));
-        self.partners.insert(root, Arc::clone(&keys));
-        keys
+        self.provisional.insert(dir.to_path_buf());
+        self.indexer.start(&root, workspace, true);
+        Arc::default()
+    }
+
+    /// A file changed on disk: the partners of its folder are updated. A Terraform file
+    /// changes its own module's keys only, read again here; anything else (an init source, a
+    /// partial file, a file that went away with its directory) may change any module's, read
+    /// again off the main loop (the old keys serve meanwhile).
+    fn update_partners(&mut self, path: &Path) {
+        let Some(dir) = dir_of(path) else { return };
+        let root = self.root_for(&dir);
+        if !self.partners.contains_key(&root) {
+            return;
+        }
+        let workspace = self.workspace_for(&dir);
+        let own_module = FileKind::from_path(path)
+            .is_some_and(|k| matches!(k, FileKind::Tf | FileKind::Tofu | FileKind::TfJson));
+        if own_module {
+            let (keys, modules) = workspace.module_state_keys(&dir);
+            if let Some(partners) = self.partners.get_mut(&root) {
+                partners.replace(&modules, keys);
+            }
+            // TFB701 compares every open module of the folder with them.
+            let dirs: Vec<PathBuf> = self
+                .documents
+                .keys()
+                .filter(|p| p.starts_with(&root))
+                .filter_map(|p| dir_of(p))
+                .collect();
+            self.stale.extend(dirs);
+        } else {
+            self.indexer.start(&root, &workspace, true);
+        }
     }
 
     /// Lints every stale module. Returns the documents whose diagnostics are to be reported:
@@ -273,6 +388,9 @@ impl Session {
                     continue;
                 };
                 document.findings = by_path.remove(&path).unwrap_or_default();
+                if document.lost {
+                    document.findings.clear();
+                }
                 let now = document.diagnostics(self.encoding);
                 let same = document
                     .reported
@@ -302,6 +420,32 @@ impl Session {
                 .as_ref()
                 .is_some_and(|(was, v)| *v == d.version && *was == d.diagnostics(self.encoding))
         })
+    }
+}
+
+/// The state keys of a workspace folder's modules, by module.
+#[derive(Debug, Default)]
+struct Partners {
+    by_module: BTreeMap<PathBuf, Vec<StateKey>>,
+    flat: Arc<Vec<StateKey>>,
+}
+
+impl Partners {
+    fn new(keys: Vec<StateKey>) -> Partners {
+        let mut partners = Partners::default();
+        partners.replace(&[], keys);
+        partners
+    }
+
+    /// The keys of `modules` are now `keys` (with those of the modules `keys` are of).
+    fn replace(&mut self, modules: &[PathBuf], keys: Vec<StateKey>) {
+        for module in modules {
+            self.by_module.remove(module);
+        }
+        for key in keys {
+            self.by_module.entry(key.module.clone()).or_default().push(key);
+        }
+        self.flat = Arc::new(self.by_module.values().flatten().cloned().collect());
     }
 }
 

@@ -19,7 +19,7 @@
 use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, BufRead, ErrorKind};
-use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 use std::thread::JoinHandle;
 
 use lsp_server::{ErrorCode, Message, RequestId, Response};
@@ -43,7 +43,25 @@ pub enum Frame {
         id: Option<RequestId>,
         code: ErrorCode,
         reason: String,
+        /// What could be read of it before it goes wrong: its `method`, and the `uri` of its
+        /// `params.textDocument`.
+        method: Option<String>,
+        uri: Option<String>,
     },
+}
+
+/// What the server's loop receives: messages, and what the reader and the server's own
+/// threads tell it.
+#[derive(Debug)]
+pub enum Inbound {
+    Message(Message),
+    /// A notification that could not be decoded and may have been an edit: of the document
+    /// `uri`, or (when no `uri` could be read) of any document.
+    LostEdit { uri: Option<String> },
+    /// A background job of the server finished.
+    Wake,
+    /// The input ended between messages, or could not be framed.
+    Closed,
 }
 
 /// Why the connection cannot go on: framing is lost, or the client asked for too much.
@@ -237,28 +255,47 @@ fn decode(body: &[u8]) -> Frame {
                 // Syntax and end-of-input errors name a position, never the text.
                 _ => (ErrorCode::ParseError, format!("not JSON text ({e})")),
             };
+            let seen = seek(body);
             Frame::Undecodable {
-                id: request_id(body),
+                id: seen.id,
                 code,
                 reason,
+                method: seen.method,
+                uri: seen.uri,
             }
         }
     }
 }
 
-/// The top-level `id` of a body that may not decode: taken as it is met, so an id before the
-/// point where the body goes wrong is found. Strings are skipped without decoding their
-/// escapes, so a lone surrogate elsewhere does not hide it.
-fn request_id(body: &[u8]) -> Option<RequestId> {
-    let mut id = None;
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let _ = IdSeek(&mut id).deserialize(&mut deserializer);
-    id
+/// What can be read of a body that may not decode: the top-level `id` and `method`, and
+/// `params.textDocument.uri`, each taken as it is met, so what comes before the point where the
+/// body goes wrong is found. Other strings are skipped without decoding their escapes, so a
+/// lone surrogate elsewhere does not hide them.
+#[derive(Debug, Default)]
+struct Seen {
+    id: Option<RequestId>,
+    method: Option<String>,
+    uri: Option<String>,
 }
 
-struct IdSeek<'a>(&'a mut Option<RequestId>);
+fn seek(body: &[u8]) -> Seen {
+    let mut seen = Seen::default();
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let _ = Seek(&mut seen, Level::Message).deserialize(&mut deserializer);
+    seen
+}
 
-impl<'de> DeserializeSeed<'de> for IdSeek<'_> {
+/// Which object a [`Seek`] is in.
+#[derive(Clone, Copy)]
+enum Level {
+    Message,
+    Params,
+    TextDocument,
+}
+
+struct Seek<'a>(&'a mut Seen, Level);
+
+impl<'de> DeserializeSeed<'de> for Seek<'_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -266,7 +303,7 @@ impl<'de> DeserializeSeed<'de> for IdSeek<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for IdSeek<'_> {
+impl<'de> Visitor<'de> for Seek<'_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -274,12 +311,26 @@ impl<'de> Visitor<'de> for IdSeek<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let Seek(seen, level) = self;
         while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-            if key == "id" {
-                let value: serde_json::Value = map.next_value()?;
-                *self.0 = serde_json::from_value(value).ok();
-            } else {
-                map.next_value::<IgnoredAny>()?;
+            match (level, key.as_ref()) {
+                (Level::Message, "id") => {
+                    let value: serde_json::Value = map.next_value()?;
+                    seen.id = serde_json::from_value(value).ok();
+                }
+                (Level::Message, "method") => {
+                    seen.method = Some(map.next_value::<Cow<'de, str>>()?.into_owned());
+                }
+                (Level::Message, "params") => map.next_value_seed(Seek(seen, Level::Params))?,
+                (Level::Params, "textDocument") => {
+                    map.next_value_seed(Seek(seen, Level::TextDocument))?
+                }
+                (Level::TextDocument, "uri") => {
+                    seen.uri = Some(map.next_value::<Cow<'de, str>>()?.into_owned());
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
             }
         }
         Ok(())
@@ -296,17 +347,21 @@ pub fn error_response(id: RequestId, code: ErrorCode, reason: &str) -> Response 
 }
 
 /// The stdio threads: a reader that frames stdin into `inbox`, and a writer that sends what
-/// goes into `outbox` to stdout.
+/// goes into `outbox` to stdout. `queue` sends into `inbox` too (the server's own threads).
 pub(crate) struct Stdio {
     pub outbox: SyncSender<Message>,
-    pub inbox: Receiver<Message>,
+    pub inbox: Receiver<Inbound>,
+    pub queue: Sender<Inbound>,
     pub reader: JoinHandle<Result<(), FramingError>>,
     pub writer: JoinHandle<()>,
 }
 
-/// Starts the threads. The reader stops after `exit`, at the end of input, when the inbox is
-/// dropped, or on a [`FramingError`] (its result); an undecodable body is answered by the
-/// reader itself when it has an id, and passed to `dropped` (for the log) in any case.
+/// Starts the threads. The reader stops after `exit`, at the end of input (saying
+/// [`Inbound::Closed`]), when the inbox is dropped, or on a [`FramingError`] (its result, after
+/// `Closed`); an undecodable body is answered by the reader itself when it has an id, and
+/// passed to `dropped` (for the log) in any case. A notification that cannot be decoded and
+/// may have been `didChange` (its method says so, or cannot be read) is told to the loop as
+/// [`Inbound::LostEdit`].
 pub(crate) fn stdio(dropped: impl Fn(&Frame) + Send + 'static) -> io::Result<Stdio> {
     // As lsp-server's: the writer takes one message at a time, so a client that stops
     // reading holds the server back instead of filling its memory.
@@ -325,38 +380,61 @@ pub(crate) fn stdio(dropped: impl Fn(&Frame) + Send + 'static) -> io::Result<Std
     // Every message read goes into an unbounded queue, so the loop sees all that wait.
     let (queue, inbox) = mpsc::channel();
     let answers = outbox.clone();
+    let events = queue.clone();
     let reader = std::thread::Builder::new()
         .name("tfblint-reader".into())
         .spawn(move || {
-            let stdin = io::stdin();
-            let mut stdin = stdin.lock();
+            let mut stdin = io::stdin().lock();
             loop {
-                match read_frame(&mut stdin, MAX_MESSAGE_BYTES)? {
-                    None => return Ok(()),
-                    Some(Frame::Message(message)) => {
-                        let exit =
-                            matches!(&message, Message::Notification(n) if n.method == "exit");
-                        if queue.send(message).is_err() || exit {
-                            return Ok(());
-                        }
-                    }
-                    Some(frame @ Frame::Undecodable { .. }) => {
-                        dropped(&frame);
-                        if let Frame::Undecodable {
-                            id: Some(id),
-                            code,
-                            reason,
-                        } = frame
-                        {
-                            let _ = answers.send(error_response(id, code, &reason).into());
-                        }
+            let frame = match read_frame(&mut stdin, MAX_MESSAGE_BYTES) {
+                Ok(Some(frame)) => frame,
+                Ok(None) => {
+                    let _ = queue.send(Inbound::Closed);
+                    return Ok(());
+                }
+                Err(e) => {
+                    let _ = queue.send(Inbound::Closed);
+                    return Err(e);
+                }
+            };
+            match frame {
+                Frame::Message(message) => {
+                    let exit = matches!(&message, Message::Notification(n) if n.method == "exit");
+                    if queue.send(Inbound::Message(message)).is_err() || exit {
+                        return Ok(());
                     }
                 }
+                frame @ Frame::Undecodable { .. } => {
+                    dropped(&frame);
+                    let Frame::Undecodable {
+                        id,
+                        code,
+                        reason,
+                        method,
+                        uri,
+                    } = frame
+                    else {
+                        continue;
+                    };
+                    match id {
+                        Some(id) => {
+                            let _ = answers.send(error_response(id, code, &reason).into());
+                        }
+                        None if method.as_deref().is_none_or(|m| m == "textDocument/didChange") => {
+                            if queue.send(Inbound::LostEdit { uri }).is_err() {
+                                return Ok(());
+                            }
+                        }
+                        None => {}
+                    }
+                }
+            }
             }
         })?;
     Ok(Stdio {
         outbox,
         inbox,
+        queue: events,
         reader,
         writer,
     })
@@ -498,13 +576,24 @@ mod tests {
             let (frames_read, error) = frames(&framed(body), MAX_MESSAGE_BYTES);
             assert!(error.is_none());
             match &frames_read[..] {
-                [Frame::Undecodable { id, code, reason }] => {
+                [Frame::Undecodable { id, code, reason, .. }] => {
                     assert_eq!(id, &want_id, "{body}");
                     assert_eq!(*code as i32, want_code as i32, "{body}");
                     assert!(!reason.contains("ud83d"), "{reason}");
                 }
                 other => panic!("{body}: {other:?}"),
             }
+        }
+        // A notification's method and document are read up to where it breaks.
+        let lost = r#"{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"file:///m/main.tf","version":3},"contentChanges":[{"text":"\ud83d"}]}}"#;
+        let (frames_read, _) = frames(&framed(lost), MAX_MESSAGE_BYTES);
+        match &frames_read[..] {
+            [Frame::Undecodable { id, method, uri, .. }] => {
+                assert_eq!(id, &None);
+                assert_eq!(method.as_deref(), Some("textDocument/didChange"));
+                assert_eq!(uri.as_deref(), Some("file:///m/main.tf"));
+            }
+            other => panic!("{other:?}"),
         }
         // Bytes that are not UTF-8 are not JSON either.
         let mut input = b"Content-Length: 3\r\n\r\n\"\xff\"".to_vec();

@@ -180,6 +180,18 @@ impl Lsp {
         message["params"].clone()
     }
 
+    /// The `publishDiagnostics` for a URI that `wanted` accepts, those before it consumed: the
+    /// server publishes first with what it knows and again when the repository-wide pieces
+    /// (init sources, other modules' state keys) arrive, if that changes anything.
+    pub fn settled(&mut self, uri: &str, wanted: impl Fn(&Value) -> bool) -> Value {
+        loop {
+            let published = self.diagnostics(uri);
+            if wanted(&published) {
+                return published;
+            }
+        }
+    }
+
     /// Waits until the server has handled everything sent so far (a request round trip).
     pub fn sync(&mut self) {
         let response = self.request("tfblint/sync", json!(null));

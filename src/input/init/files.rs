@@ -2,7 +2,7 @@
 //! init sources under a root (walked as discovery walks), and the files a `tfblint.toml`
 //! pairing names.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -37,9 +37,23 @@ pub fn repo_root(dir: &Path, memo: &mut HashMap<PathBuf, Option<PathBuf>>) -> Op
 
 /// Where the init sources under each root are, kept from one lint to the next (the language
 /// server): a repository is walked for them once, and again only once an init source under it
-/// changes on disk ([`InitSourceCache::forget`]). Their texts are read at every pairing.
+/// appears or goes away ([`InitSourceCache::forget`]). Their texts are read at every pairing.
 #[derive(Debug, Default)]
-pub struct InitSourceCache(Mutex<HashMap<PathBuf, Found>>);
+pub struct InitSourceCache {
+    roots: Mutex<HashMap<PathBuf, Found>>,
+    /// Roots a deferred lookup ([`CacheUse::defer`]) did not find, to be listed later
+    /// ([`InitSourceCache::take_missed`]).
+    missed: Mutex<BTreeSet<PathBuf>>,
+}
+
+/// How a pairing uses an [`InitSourceCache`].
+#[derive(Debug, Clone, Copy)]
+pub struct CacheUse<'a> {
+    pub cache: &'a InitSourceCache,
+    /// A root not listed yet is not listed now: it pairs nothing this time, and is noted as
+    /// missed (the language server lists it off its main loop, then lints again).
+    pub defer: bool,
+}
 
 /// The init sources under one root.
 type Found = Arc<[(PathBuf, SourceKind)]>;
@@ -49,22 +63,66 @@ impl InitSourceCache {
     /// walked again when next needed.
     pub fn forget(&self, path: &Path) {
         if matches!(classify(path), Some(PathClass::InitSource(_))) {
-            let mut roots = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            let mut roots = self.roots.lock().unwrap_or_else(|e| e.into_inner());
             roots.retain(|root, _| !path.starts_with(root));
         }
+    }
+
+    /// Whether the roots are listed that a lint of a file in `dir` pairs with: its repository
+    /// root's (outside a repository there is nothing to list).
+    pub fn knows(&self, dir: &Path) -> bool {
+        let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        match repo_root(&dir, &mut HashMap::new()) {
+            Some(root) => self.lock().contains_key(&root),
+            None => true,
+        }
+    }
+
+    /// Lists the repository root of `dir` (if it is in one) and every root a deferred lookup
+    /// missed, those not listed yet.
+    pub fn fill(&self, walker: &Walker, dir: &Path) {
+        let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        let mut roots = self.take_missed();
+        roots.extend(repo_root(&dir, &mut HashMap::new()));
+        for root in roots {
+            self.get(&root, || walker.init_sources_under(&root), false);
+        }
+    }
+
+    /// The roots deferred lookups missed since the last call.
+    pub fn take_missed(&self) -> BTreeSet<PathBuf> {
+        std::mem::take(&mut *self.missed.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Whether a deferred lookup missed a root since the last [`InitSourceCache::take_missed`].
+    pub fn has_missed(&self) -> bool {
+        !self
+            .missed
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_empty()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Found>> {
+        self.roots.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn get(
         &self,
         root: &Path,
         walk: impl FnOnce() -> Vec<(PathBuf, SourceKind)>,
+        defer: bool,
     ) -> Vec<(PathBuf, SourceKind)> {
-        if let Some(found) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(root) {
+        if let Some(found) = self.lock().get(root) {
             return found.to_vec();
         }
+        if defer {
+            let mut missed = self.missed.lock().unwrap_or_else(|e| e.into_inner());
+            missed.insert(root.to_path_buf());
+            return Vec::new();
+        }
         let found: Found = walk().into();
-        let mut roots = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        roots.insert(root.to_path_buf(), Arc::clone(&found));
+        self.lock().insert(root.to_path_buf(), Arc::clone(&found));
         found.to_vec()
     }
 }
@@ -76,7 +134,7 @@ pub(super) fn scan(
     walker: &Walker,
     root: &Path,
     deep: bool,
-    cache: Option<&InitSourceCache>,
+    cache: Option<CacheUse>,
 ) -> Vec<(PathBuf, SourceKind)> {
     if !deep {
         let Ok(entries) = std::fs::read_dir(root) else {
@@ -95,7 +153,9 @@ pub(super) fn scan(
         return found;
     }
     match cache {
-        Some(cache) => cache.get(root, || walker.init_sources_under(root)),
+        Some(CacheUse { cache, defer }) => {
+            cache.get(root, || walker.init_sources_under(root), defer)
+        }
         None => walker.init_sources_under(root),
     }
 }

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use super::files::InitSourceCache;
+pub use super::files::{CacheUse, InitSourceCache};
 use super::files::{contained, explicit_pairings, inside, lexical_join as join, repo_root, scan};
 pub use super::pairs::{ExplicitPair, Item, Pairing, Pairings, Source};
 use super::{
@@ -31,7 +31,7 @@ pub fn pair(
     found: &mut Discovery,
     explicit: &[ExplicitPair],
     prefilter: bool,
-    cache: Option<&InitSourceCache>,
+    cache: Option<CacheUse>,
 ) {
     // The root of each directory modules were found from (not of each module: one lookup per
     // walked directory or named file's directory, however many modules are under it).
