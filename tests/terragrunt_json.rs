@@ -200,7 +200,9 @@ fn a_file_over_the_region_limit_is_read_up_to_it_and_says_so() {
     // Each backend object is one region parsed at its own offset; the 33rd is not read.
     let dir = tempfile::tempdir().unwrap();
     let object = |i: usize| {
-        format!("    {{\"s3\": {{\"bucket\": \"b\", \"key\": \"k{i}\", \"region\": \"us-east-1\"}}}}")
+        format!(
+            "    {{\"s3\": {{\"bucket\": \"b\", \"key\": \"k{i}\", \"region\": \"us-east-1\"}}}}"
+        )
     };
     let objects: Vec<String> = (0..33).map(object).collect();
     let text = format!(
@@ -219,5 +221,10 @@ fn a_file_over_the_region_limit_is_read_up_to_it_and_says_so() {
     assert!(out.stdout.contains("more than 32"), "{}", out.stdout);
     let out = run(dir.path(), &["backends", "--format", "json", "."]);
     let doc: Value = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(doc["backends"].as_array().map(Vec::len), Some(32), "{}", out.stdout);
+    assert_eq!(
+        doc["backends"].as_array().map(Vec::len),
+        Some(32),
+        "{}",
+        out.stdout
+    );
 }
