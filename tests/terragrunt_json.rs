@@ -56,7 +56,10 @@ fn functions_in_values_are_set_and_unknown() {
     // `get_env("X", "false")` and `get_env("X", "yes")` are silent; the literals beside fire.
     assert_eq!(
         f("defaults-are-not-values"),
-        [("TFB302".to_string(), 16, 35), ("TFB302".to_string(), 19, 35)]
+        [
+            ("TFB302".to_string(), 16, 35),
+            ("TFB302".to_string(), 19, 35)
+        ]
     );
     // An endpoint from `get_env` leaves the store unknown: no store's rule, no TFB301.
     let store = f("store-from-a-function");
@@ -64,7 +67,10 @@ fn functions_in_values_are_set_and_unknown() {
     assert_eq!(codes, ["TFB501", "TFB605", "TFB202", "TFB202"]);
     assert_eq!(
         f("credentials-from-functions"),
-        [("TFB401".to_string(), 15, 35), ("TFB401".to_string(), 16, 35)]
+        [
+            ("TFB401".to_string(), 15, 35),
+            ("TFB401".to_string(), 16, 35)
+        ]
     );
     // Inside a heredoc only `${…}` is Terragrunt's: the bare `lower(…)` is Terraform's.
     assert_eq!(
