@@ -36,13 +36,50 @@ fn has(found: &[(String, u64, u64)], code: &str) -> bool {
 
 #[test]
 fn every_terragrunt_and_json_fixture_gives_its_exact_output() {
-    for group in ["terragrunt", "tfjson"] {
+    for group in ["terragrunt", "terragrunt-functions", "tfjson"] {
         for dir in subdirs(&repo().join("fixtures").join(group)) {
             let case = dir.file_name().unwrap().to_str().unwrap().to_string();
             let rel = format!("fixtures/{group}/{case}");
             let (_, snapshot) = snapshot_of(&rel);
             insta::assert_snapshot!(format!("{group}__{case}"), snapshot);
         }
+    }
+}
+
+/// Terragrunt's functions and references in values (`fixtures/terragrunt-functions/`): set,
+/// their value unknown (a `get_env` default included), never TFB601; what does not depend on
+/// a value (a missing argument, a deprecated name, a credential passed on) still fires.
+#[test]
+fn functions_in_values_are_set_and_unknown() {
+    let f = |case: &str| found(&format!("fixtures/terragrunt-functions/{case}"));
+    assert_eq!(f("set-by-functions"), []);
+    // `get_env("X", "false")` and `get_env("X", "yes")` are silent; the literals beside fire.
+    assert_eq!(
+        f("defaults-are-not-values"),
+        [
+            ("TFB302".to_string(), 16, 35),
+            ("TFB302".to_string(), 19, 35)
+        ]
+    );
+    // An endpoint from `get_env` leaves the store unknown: no store's rule, no TFB301.
+    let store = f("store-from-a-function");
+    let codes: Vec<&str> = store.iter().map(|(c, ..)| c.as_str()).collect();
+    assert_eq!(codes, ["TFB501", "TFB605", "TFB202", "TFB202"]);
+    assert_eq!(
+        f("credentials-from-functions"),
+        [
+            ("TFB401".to_string(), 15, 35),
+            ("TFB401".to_string(), 16, 35)
+        ]
+    );
+    // Inside a heredoc only `${…}` is Terragrunt's: the bare `lower(…)` is Terraform's.
+    assert_eq!(
+        f("heredoc-interpolations"),
+        [("TFB601".to_string(), 12, 35)]
+    );
+    let refs = f("references-and-functions");
+    for silent in ["TFB601", "TFB606", "TFB607"] {
+        assert!(!has(&refs, silent), "{silent}: {refs:?}");
     }
 }
 
@@ -179,4 +216,52 @@ fn the_server_lints_hcl_and_tf_json_documents() {
     let published = lsp.diagnostics(&uri);
     assert!(published.to_string().contains("TFB601"), "{published}");
     assert_eq!(lsp.shutdown().code(), Some(0));
+}
+
+#[test]
+fn remote_state_beside_a_generated_backend_is_one_finding_and_one_configuration() {
+    let rel = "fixtures/terragrunt/remote-state-and-generate";
+    // TFB604 on the heredoc's block only; the block is no configuration of its own (its
+    // missing flags are not reported), the `remote_state` map is.
+    assert_eq!(found(rel), [("TFB604".to_string(), 25, 3)]);
+    let out = run(&repo(), &["backends", "--format", "json", rel]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    let rows = doc["backends"].as_array().expect("a list of rows");
+    assert_eq!(rows.len(), 1, "{}", out.stdout);
+    assert_eq!(rows[0]["endpoint"], "https://sfo3.digitaloceanspaces.com");
+}
+
+#[test]
+fn a_file_over_the_region_limit_is_read_up_to_it_and_says_so() {
+    // Each backend object is one region parsed at its own offset; the 33rd is not read.
+    let dir = tempfile::tempdir().unwrap();
+    let object = |i: usize| {
+        format!(
+            "    {{\"s3\": {{\"bucket\": \"b\", \"key\": \"k{i}\", \"region\": \"us-east-1\"}}}}"
+        )
+    };
+    let objects: Vec<String> = (0..33).map(object).collect();
+    let text = format!(
+        "{{\"terraform\": {{\"backend\": [\n{}\n]}}}}\n",
+        objects.join(",\n")
+    );
+    std::fs::write(dir.path().join("main.tf.json"), &text).unwrap();
+    let out = run(dir.path(), &["--format", "json", "."]);
+    let f: Vec<(String, u64, u64)> = codes(&out.stdout)
+        .into_iter()
+        .map(|(code, _, line, column)| (code, line, column))
+        .collect();
+    let unread: Vec<_> = f.iter().filter(|(c, ..)| c == "TFB001").collect();
+    // Line 34 holds the 33rd object; its first entry is not read (column 12, after `{"s3": {`).
+    assert_eq!(unread, [&("TFB001".to_string(), 34, 13)], "{f:?}");
+    assert!(out.stdout.contains("more than 32"), "{}", out.stdout);
+    let out = run(dir.path(), &["backends", "--format", "json", "."]);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        doc["backends"].as_array().map(Vec::len),
+        Some(32),
+        "{}",
+        out.stdout
+    );
 }
