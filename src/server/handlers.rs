@@ -152,8 +152,7 @@ impl Server {
             return;
         }
         for path in &lost {
-            self.log
-                .line(format_args!("edit lost: {}", path.display()));
+            self.log.line(format_args!("edit lost: {}", path.display()));
         }
         let which = match (uri, &lost[..]) {
             (Some(_), [path]) => format!("`{}`", path.display()),

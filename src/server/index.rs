@@ -22,7 +22,7 @@ pub enum Done {
     /// listed: in the workspace's cache.
     Sources,
     /// The state keys of every module of the folder, read from disk.
-    Keys(PathBuf, Vec<StateKey>),
+    Keys(PathBuf, Vec<StateKey>, u64),
     /// The job for the folder ended (after a panic too).
     Finished(PathBuf),
 }
@@ -32,8 +32,11 @@ pub enum Done {
 pub struct Indexer {
     done: Arc<Mutex<Vec<Done>>>,
     wake: Option<Sender<Inbound>>,
-    /// Folders with a job running → whether to run one again (with keys) when it ends.
-    running: HashMap<PathBuf, bool>,
+    /// Folders with a job running → whether to run one again when it ends (asked while it
+    /// ran: it may have listed before what was asked was missed), and with keys.
+    running: HashMap<PathBuf, Option<bool>>,
+    /// Folders → how many times their files changed: keys read before a change are dropped.
+    epochs: HashMap<PathBuf, u64>,
 }
 
 impl Indexer {
@@ -49,7 +52,7 @@ impl Indexer {
     /// runs again (with keys) once it ends.
     pub fn start(&mut self, folder: &Path, workspace: &Workspace, keys: bool) {
         if let Some(again) = self.running.get_mut(folder) {
-            *again |= keys;
+            *again = Some(again.unwrap_or(false) | keys);
             return;
         }
         let Some(wake) = self.wake.clone() else {
@@ -57,10 +60,11 @@ impl Indexer {
             workspace.list_init_sources(folder);
             if keys {
                 let found = workspace.state_keys(&[folder.to_path_buf()]);
-                self.push(Done::Keys(folder.to_path_buf(), found));
+                self.push(Done::Keys(folder.to_path_buf(), found, 0));
             }
             return;
         };
+        let epoch = self.epochs.get(folder).copied().unwrap_or_default();
         let (done, folder, workspace) = (
             Arc::clone(&self.done),
             folder.to_path_buf(),
@@ -78,7 +82,7 @@ impl Indexer {
                     push(Done::Sources);
                     if keys {
                         let found = workspace.state_keys(std::slice::from_ref(&folder));
-                        push(Done::Keys(folder.clone(), found));
+                        push(Done::Keys(folder.clone(), found, epoch));
                     }
                 }));
                 push(Done::Finished(folder));
@@ -89,7 +93,7 @@ impl Indexer {
             .stack_size(WORKER_STACK_BYTES)
             .spawn(job);
         if spawned.is_ok() {
-            self.running.insert(folder, false);
+            self.running.insert(folder, None);
         }
     }
 
@@ -101,18 +105,34 @@ impl Indexer {
     }
 
     /// What the jobs found since the last call. A folder whose job ended and is to run again
-    /// is returned in the second list.
-    pub fn take(&mut self) -> (Vec<Done>, Vec<PathBuf>) {
-        let done = std::mem::take(&mut *self.done.lock().unwrap_or_else(|e| e.into_inner()));
+    /// is returned in the second list, with whether to read keys.
+    pub fn take(&mut self) -> (Vec<Done>, Vec<(PathBuf, bool)>) {
+        let mut done = std::mem::take(&mut *self.done.lock().unwrap_or_else(|e| e.into_inner()));
+        // Keys read before a file of their folder changed are out of date: a job runs again.
+        done.retain(|d| match d {
+            Done::Keys(folder, _, epoch) => {
+                self.epochs.get(folder).copied().unwrap_or_default() == *epoch
+            }
+            _ => true,
+        });
         let mut again = Vec::new();
         for d in &done {
             if let Done::Finished(folder) = d {
-                if self.running.remove(folder) == Some(true) {
-                    again.push(folder.clone());
+                if let Some(Some(keys)) = self.running.remove(folder) {
+                    again.push((folder.clone(), keys));
                 }
             }
         }
         (done, again)
+    }
+
+    /// A file of `folder` changed: keys a running job reads may be out of date (it runs again,
+    /// with `workspace`).
+    pub fn touch(&mut self, folder: &Path, workspace: &Workspace) {
+        *self.epochs.entry(folder.to_path_buf()).or_default() += 1;
+        if self.running(folder) {
+            self.start(folder, workspace, true);
+        }
     }
 
     /// Whether a job for `folder` is running.

@@ -135,7 +135,10 @@ fn serve(log: Log) -> u8 {
     let log = Arc::new(log);
     let dropped_log = Arc::clone(&log);
     let dropped = move |frame: &Frame| {
-        if let Frame::Undecodable { id, code, reason, .. } = frame {
+        if let Frame::Undecodable {
+            id, code, reason, ..
+        } = frame
+        {
             let what = if id.is_some() {
                 format!("answered with error {}", *code as i32)
             } else {

@@ -17,8 +17,8 @@ use lsp_types::{Diagnostic as LspDiagnostic, Uri};
 use super::convert;
 use super::index::{Done, Indexer};
 use super::settings::Settings;
-use super::transport::Inbound;
 use super::text::{Encoding, LineIndex};
+use super::transport::Inbound;
 use crate::diagnostic::Diagnostic;
 use crate::input::discover::{absolute, Discovery};
 use crate::input::source::FileKind;
@@ -131,14 +131,14 @@ impl Session {
         for d in done {
             match d {
                 Done::Sources | Done::Finished(_) => {}
-                Done::Keys(folder, keys) => {
+                Done::Keys(folder, keys, _) => {
                     self.partners.insert(folder, Partners::new(keys));
                 }
             }
         }
-        for folder in again {
+        for (folder, keys) in again {
             let workspace = self.workspace_for(&folder);
-            self.indexer.start(&folder, &workspace, true);
+            self.indexer.start(&folder, &workspace, keys);
         }
         self.discoveries.clear();
         let provisional = std::mem::take(&mut self.provisional);
@@ -336,10 +336,11 @@ impl Session {
     fn update_partners(&mut self, path: &Path) {
         let Some(dir) = dir_of(path) else { return };
         let root = self.root_for(&dir);
+        let workspace = self.workspace_for(&dir);
+        self.indexer.touch(&root, &workspace);
         if !self.partners.contains_key(&root) {
             return;
         }
-        let workspace = self.workspace_for(&dir);
         let own_module = FileKind::from_path(path)
             .is_some_and(|k| matches!(k, FileKind::Tf | FileKind::Tofu | FileKind::TfJson));
         if own_module {
@@ -443,7 +444,10 @@ impl Partners {
             self.by_module.remove(module);
         }
         for key in keys {
-            self.by_module.entry(key.module.clone()).or_default().push(key);
+            self.by_module
+                .entry(key.module.clone())
+                .or_default()
+                .push(key);
         }
         self.flat = Arc::new(self.by_module.values().flatten().cloned().collect());
     }

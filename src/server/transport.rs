@@ -57,7 +57,9 @@ pub enum Inbound {
     Message(Message),
     /// A notification that could not be decoded and may have been an edit: of the document
     /// `uri`, or (when no `uri` could be read) of any document.
-    LostEdit { uri: Option<String> },
+    LostEdit {
+        uri: Option<String>,
+    },
     /// A background job of the server finished.
     Wake,
     /// The input ended between messages, or could not be framed.
@@ -386,49 +388,53 @@ pub(crate) fn stdio(dropped: impl Fn(&Frame) + Send + 'static) -> io::Result<Std
         .spawn(move || {
             let mut stdin = io::stdin().lock();
             loop {
-            let frame = match read_frame(&mut stdin, MAX_MESSAGE_BYTES) {
-                Ok(Some(frame)) => frame,
-                Ok(None) => {
-                    let _ = queue.send(Inbound::Closed);
-                    return Ok(());
-                }
-                Err(e) => {
-                    let _ = queue.send(Inbound::Closed);
-                    return Err(e);
-                }
-            };
-            match frame {
-                Frame::Message(message) => {
-                    let exit = matches!(&message, Message::Notification(n) if n.method == "exit");
-                    if queue.send(Inbound::Message(message)).is_err() || exit {
+                let frame = match read_frame(&mut stdin, MAX_MESSAGE_BYTES) {
+                    Ok(Some(frame)) => frame,
+                    Ok(None) => {
+                        let _ = queue.send(Inbound::Closed);
                         return Ok(());
                     }
-                }
-                frame @ Frame::Undecodable { .. } => {
-                    dropped(&frame);
-                    let Frame::Undecodable {
-                        id,
-                        code,
-                        reason,
-                        method,
-                        uri,
-                    } = frame
-                    else {
-                        continue;
-                    };
-                    match id {
-                        Some(id) => {
-                            let _ = answers.send(error_response(id, code, &reason).into());
+                    Err(e) => {
+                        let _ = queue.send(Inbound::Closed);
+                        return Err(e);
+                    }
+                };
+                match frame {
+                    Frame::Message(message) => {
+                        let exit =
+                            matches!(&message, Message::Notification(n) if n.method == "exit");
+                        if queue.send(Inbound::Message(message)).is_err() || exit {
+                            return Ok(());
                         }
-                        None if method.as_deref().is_none_or(|m| m == "textDocument/didChange") => {
-                            if queue.send(Inbound::LostEdit { uri }).is_err() {
-                                return Ok(());
+                    }
+                    frame @ Frame::Undecodable { .. } => {
+                        dropped(&frame);
+                        let Frame::Undecodable {
+                            id,
+                            code,
+                            reason,
+                            method,
+                            uri,
+                        } = frame
+                        else {
+                            continue;
+                        };
+                        match id {
+                            Some(id) => {
+                                let _ = answers.send(error_response(id, code, &reason).into());
                             }
+                            None if method
+                                .as_deref()
+                                .is_none_or(|m| m == "textDocument/didChange") =>
+                            {
+                                if queue.send(Inbound::LostEdit { uri }).is_err() {
+                                    return Ok(());
+                                }
+                            }
+                            None => {}
                         }
-                        None => {}
                     }
                 }
-            }
             }
         })?;
     Ok(Stdio {
@@ -576,7 +582,9 @@ mod tests {
             let (frames_read, error) = frames(&framed(body), MAX_MESSAGE_BYTES);
             assert!(error.is_none());
             match &frames_read[..] {
-                [Frame::Undecodable { id, code, reason, .. }] => {
+                [Frame::Undecodable {
+                    id, code, reason, ..
+                }] => {
                     assert_eq!(id, &want_id, "{body}");
                     assert_eq!(*code as i32, want_code as i32, "{body}");
                     assert!(!reason.contains("ud83d"), "{reason}");
@@ -588,7 +596,9 @@ mod tests {
         let lost = r#"{"jsonrpc":"2.0","method":"textDocument/didChange","params":{"textDocument":{"uri":"file:///m/main.tf","version":3},"contentChanges":[{"text":"\ud83d"}]}}"#;
         let (frames_read, _) = frames(&framed(lost), MAX_MESSAGE_BYTES);
         match &frames_read[..] {
-            [Frame::Undecodable { id, method, uri, .. }] => {
+            [Frame::Undecodable {
+                id, method, uri, ..
+            }] => {
                 assert_eq!(id, &None);
                 assert_eq!(method.as_deref(), Some("textDocument/didChange"));
                 assert_eq!(uri.as_deref(), Some("file:///m/main.tf"));

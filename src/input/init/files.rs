@@ -44,6 +44,8 @@ pub struct InitSourceCache {
     /// Roots a deferred lookup ([`CacheUse::defer`]) did not find, to be listed later
     /// ([`InitSourceCache::take_missed`]).
     missed: Mutex<BTreeSet<PathBuf>>,
+    /// How many times a root was forgotten: a listing that began before is not kept.
+    forgotten: std::sync::atomic::AtomicU64,
 }
 
 /// How a pairing uses an [`InitSourceCache`].
@@ -65,6 +67,8 @@ impl InitSourceCache {
         if matches!(classify(path), Some(PathClass::InitSource(_))) {
             let mut roots = self.roots.lock().unwrap_or_else(|e| e.into_inner());
             roots.retain(|root, _| !path.starts_with(root));
+            self.forgotten
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         }
     }
 
@@ -121,8 +125,19 @@ impl InitSourceCache {
             missed.insert(root.to_path_buf());
             return Vec::new();
         }
+        let before = self.forgotten.load(std::sync::atomic::Ordering::SeqCst);
         let found: Found = walk().into();
-        self.lock().insert(root.to_path_buf(), Arc::clone(&found));
+        let mut roots = self.lock();
+        if self.forgotten.load(std::sync::atomic::Ordering::SeqCst) == before {
+            roots.insert(root.to_path_buf(), Arc::clone(&found));
+        } else {
+            // Listed while a change came: looked for again next time.
+            drop(roots);
+            self.missed
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(root.to_path_buf());
+        }
         found.to_vec()
     }
 }

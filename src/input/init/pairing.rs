@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use super::files::{CacheUse, InitSourceCache};
 use super::files::{contained, explicit_pairings, inside, lexical_join as join, repo_root, scan};
+pub use super::files::{CacheUse, InitSourceCache};
 pub use super::pairs::{ExplicitPair, Item, Pairing, Pairings, Source};
 use super::{
     extract, BackendConfigArg, BackendConfigValue, DirBase, InitCommand, SettingValue, SourceKind,
