@@ -105,7 +105,9 @@ fn checked(frame: Frame) -> String {
             assert_eq!(text, serde_json::to_string(&again).unwrap());
             text
         }
-        Frame::Undecodable { id, code, reason } => {
+        Frame::Undecodable {
+            id, code, reason, ..
+        } => {
             assert!(!reason.is_empty());
             if let Some(id) = &id {
                 let response: Message = error_response(id.clone(), code, &reason).into();

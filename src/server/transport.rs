@@ -419,17 +419,17 @@ pub(crate) fn stdio(dropped: impl Fn(&Frame) + Send + 'static) -> io::Result<Std
                         else {
                             continue;
                         };
+                        let maybe_edit = method
+                            .as_deref()
+                            .is_none_or(|m| m == "textDocument/didChange");
                         match id {
                             Some(id) => {
                                 let _ = answers.send(error_response(id, code, &reason).into());
                             }
-                            None if method
-                                .as_deref()
-                                .is_none_or(|m| m == "textDocument/didChange") =>
+                            None if maybe_edit
+                                && queue.send(Inbound::LostEdit { uri }).is_err() =>
                             {
-                                if queue.send(Inbound::LostEdit { uri }).is_err() {
-                                    return Ok(());
-                                }
+                                return Ok(());
                             }
                             None => {}
                         }
