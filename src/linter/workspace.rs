@@ -88,16 +88,7 @@ impl Workspace {
         for buffer in buffers {
             walker.add_stdin(&mut discovery, &buffer.path);
         }
-        crate::input::init::pairing::pair(
-            &walker,
-            &mut discovery,
-            &self.options.config.backend_config,
-            self.options.parse_mode == crate::input::source::ParseMode::Prefilter,
-            Some(CacheUse {
-                cache: &self.init_sources,
-                defer,
-            }),
-        );
+        self.pair(&walker, &mut discovery, defer);
         discovery
     }
 
@@ -149,20 +140,26 @@ impl Workspace {
         let walker = self.walker();
         let mut discovery = Discovery::default();
         walker.add_siblings(&mut discovery, &dir);
-        crate::input::init::pairing::pair(
-            &walker,
-            &mut discovery,
-            &self.options.config.backend_config,
-            self.options.parse_mode == crate::input::source::ParseMode::Prefilter,
-            Some(CacheUse {
-                cache: &self.init_sources,
-                defer: true,
-            }),
-        );
+        self.pair(&walker, &mut discovery, true);
         let mut modules: Vec<PathBuf> = discovery.modules.values().map(|m| m.dir.clone()).collect();
         modules.push(dir);
         let keys = super::inventory::state_keys(&discovery.modules, &[], &self.options);
         (keys, modules)
+    }
+
+    /// Pairs what `discovery` found with the init commands and `[backend-config]` pairings,
+    /// where the init sources are taken from the workspace's cache (see [`CacheUse::defer`]).
+    fn pair(&self, walker: &Walker, discovery: &mut Discovery, defer: bool) {
+        crate::input::init::pairing::pair(
+            walker,
+            discovery,
+            &self.options.config.backend_config,
+            self.options.parse_mode == crate::input::source::ParseMode::Prefilter,
+            Some(CacheUse {
+                cache: &self.init_sources,
+                defer,
+            }),
+        );
     }
 
     fn walker(&self) -> Walker<'_> {
