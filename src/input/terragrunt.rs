@@ -131,6 +131,7 @@ pub fn read(text: &str, body: &Body) -> Option<View> {
         evaluated.push((span.clone(), false));
         let config_body = config_map(&mut reparser, text, config, span.clone());
         let mut built = build_block("backend", Some("s3"), key.clone(), key.start..span.end);
+        built.noun = Some("the `config` map");
         // Without `generate`, Terragrunt passes the map as `-backend-config` settings.
         built.at_init = !attrs.iter().any(|(n, _, _)| n == "generate");
         for mut attr in config_body.into_attributes() {
