@@ -9,8 +9,8 @@
 //! Bitbucket, Azure Pipelines, CircleCI, a Jenkinsfile, Atlantis, a Makefile with recipe
 //! prefixes), where no module is paired, and in the files Terraform writes from those (a
 //! backend cache, a plan file and a local state, TFB404, written by Terraform 1.11.4). And in
-//! every form a backend is written in besides a `.tf` file: a Terragrunt `config` map and
-//! `generate` heredoc (`terragrunt/`), the `remote_state = { … }` attribute with a secret as a
+//! every form a backend is written in besides a `.tf` file: a Terragrunt `config` map
+//! (`terragrunt/`), a `generate` heredoc (`terragrunt-heredoc/`), the `remote_state = { … }` attribute with a secret as a
 //! `get_env` default (`terragrunt-attribute/`), and a `*.tf.json` object (`tfjson/`), whose
 //! output in every format is snapshotted.
 
@@ -63,7 +63,7 @@ fn the_fixtures_hold_every_secret() {
 #[test]
 fn no_output_format_contains_any_part_of_a_secret() {
     let cases = subdirs(&repo().join("fixtures/secrets"));
-    assert_eq!(cases.len(), 11);
+    assert_eq!(cases.len(), 12);
     for dir in cases {
         let rel = dir
             .strip_prefix(repo())
@@ -213,7 +213,12 @@ fn the_backends_inventory_contains_no_part_of_a_secret() {
 /// the rule catalogue every run repeats), each format checked for any part of a secret.
 #[test]
 fn terragrunt_and_json_forms_in_every_format() {
-    for case in ["terragrunt", "terragrunt-attribute", "tfjson"] {
+    for case in [
+        "terragrunt",
+        "terragrunt-attribute",
+        "terragrunt-heredoc",
+        "tfjson",
+    ] {
         let rel = format!("fixtures/secrets/{case}");
         let mut snapshot = String::new();
         for format in common::formats() {
