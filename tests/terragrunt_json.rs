@@ -36,13 +36,50 @@ fn has(found: &[(String, u64, u64)], code: &str) -> bool {
 
 #[test]
 fn every_terragrunt_and_json_fixture_gives_its_exact_output() {
-    for group in ["terragrunt", "tfjson"] {
+    for group in ["terragrunt", "terragrunt-functions", "tfjson"] {
         for dir in subdirs(&repo().join("fixtures").join(group)) {
             let case = dir.file_name().unwrap().to_str().unwrap().to_string();
             let rel = format!("fixtures/{group}/{case}");
             let (_, snapshot) = snapshot_of(&rel);
             insta::assert_snapshot!(format!("{group}__{case}"), snapshot);
         }
+    }
+}
+
+/// Terragrunt's functions and references in values (`fixtures/terragrunt-functions/`): set,
+/// their value unknown (a `get_env` default included), never TFB601; what does not depend on
+/// a value (a missing argument, a deprecated name, a credential passed on) still fires.
+#[test]
+fn functions_in_values_are_set_and_unknown() {
+    let f = |case: &str| found(&format!("fixtures/terragrunt-functions/{case}"));
+    assert_eq!(f("set-by-functions"), []);
+    // `get_env("X", "false")` and `get_env("X", "yes")` are silent; the literals beside fire.
+    assert_eq!(
+        f("defaults-are-not-values"),
+        [
+            ("TFB302".to_string(), 16, 35),
+            ("TFB302".to_string(), 19, 35)
+        ]
+    );
+    // An endpoint from `get_env` leaves the store unknown: no store's rule, no TFB301.
+    let store = f("store-from-a-function");
+    let codes: Vec<&str> = store.iter().map(|(c, ..)| c.as_str()).collect();
+    assert_eq!(codes, ["TFB501", "TFB605", "TFB202", "TFB202"]);
+    assert_eq!(
+        f("credentials-from-functions"),
+        [
+            ("TFB401".to_string(), 15, 35),
+            ("TFB401".to_string(), 16, 35)
+        ]
+    );
+    // Inside a heredoc only `${…}` is Terragrunt's: the bare `lower(…)` is Terraform's.
+    assert_eq!(
+        f("heredoc-interpolations"),
+        [("TFB601".to_string(), 12, 35)]
+    );
+    let refs = f("references-and-functions");
+    for silent in ["TFB601", "TFB606", "TFB607"] {
+        assert!(!has(&refs, silent), "{silent}: {refs:?}");
     }
 }
 
