@@ -41,10 +41,10 @@ pub fn is_secret_name_bytes(name: &[u8]) -> bool {
     (0..name.len()).any(|at| {
         PART_STARTS.contains(&name[at].to_ascii_lowercase())
             && SECRET_NAME_PARTS.iter().any(|p| {
-            name[at..]
-                .get(..p.len())
-                .is_some_and(|w| w.eq_ignore_ascii_case(p.as_bytes()))
-        })
+                name[at..]
+                    .get(..p.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(p.as_bytes()))
+            })
     })
 }
 
