@@ -217,3 +217,51 @@ fn the_server_lints_hcl_and_tf_json_documents() {
     assert!(published.to_string().contains("TFB601"), "{published}");
     assert_eq!(lsp.shutdown().code(), Some(0));
 }
+
+#[test]
+fn remote_state_beside_a_generated_backend_is_one_finding_and_one_configuration() {
+    let rel = "fixtures/terragrunt/remote-state-and-generate";
+    // TFB604 on the heredoc's block only; the block is no configuration of its own (its
+    // missing flags are not reported), the `remote_state` map is.
+    assert_eq!(found(rel), [("TFB604".to_string(), 25, 3)]);
+    let out = run(&repo(), &["backends", "--format", "json", rel]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    let rows = doc["backends"].as_array().expect("a list of rows");
+    assert_eq!(rows.len(), 1, "{}", out.stdout);
+    assert_eq!(rows[0]["endpoint"], "https://sfo3.digitaloceanspaces.com");
+}
+
+#[test]
+fn a_file_over_the_region_limit_is_read_up_to_it_and_says_so() {
+    // Each backend object is one region parsed at its own offset; the 33rd is not read.
+    let dir = tempfile::tempdir().unwrap();
+    let object = |i: usize| {
+        format!(
+            "    {{\"s3\": {{\"bucket\": \"b\", \"key\": \"k{i}\", \"region\": \"us-east-1\"}}}}"
+        )
+    };
+    let objects: Vec<String> = (0..33).map(object).collect();
+    let text = format!(
+        "{{\"terraform\": {{\"backend\": [\n{}\n]}}}}\n",
+        objects.join(",\n")
+    );
+    std::fs::write(dir.path().join("main.tf.json"), &text).unwrap();
+    let out = run(dir.path(), &["--format", "json", "."]);
+    let f: Vec<(String, u64, u64)> = codes(&out.stdout)
+        .into_iter()
+        .map(|(code, _, line, column)| (code, line, column))
+        .collect();
+    let unread: Vec<_> = f.iter().filter(|(c, ..)| c == "TFB001").collect();
+    // Line 34 holds the 33rd object; its first entry is not read (column 12, after `{"s3": {`).
+    assert_eq!(unread, [&("TFB001".to_string(), 34, 13)], "{f:?}");
+    assert!(out.stdout.contains("more than 32"), "{}", out.stdout);
+    let out = run(dir.path(), &["backends", "--format", "json", "."]);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        doc["backends"].as_array().map(Vec::len),
+        Some(32),
+        "{}",
+        out.stdout
+    );
+}

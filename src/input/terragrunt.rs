@@ -130,6 +130,10 @@ pub fn read(text: &str, body: &Body) -> Option<View> {
         };
         evaluated.push((span.clone(), false));
         let config_body = config_map(&mut reparser, text, config, span.clone());
+        if reparser.exhausted() {
+            // Not read (TFB001 says so): no configuration rather than an empty one.
+            continue;
+        }
         let mut built = build_block("backend", Some("s3"), key.clone(), key.start..span.end);
         // Without `generate`, Terragrunt passes the map as `-backend-config` settings.
         built.at_init = !attrs.iter().any(|(n, _, _)| n == "generate");
@@ -182,9 +186,21 @@ pub fn read(text: &str, body: &Body) -> Option<View> {
         }
     }
 
-    if backends.is_empty() && parsed.is_empty() {
+    if backends.is_empty() && parsed.is_empty() && !reparser.exhausted() {
         return None;
     }
+    // A backend in a heredoc beside `remote_state`: Terragrunt writes (or passes) both, and
+    // what Terraform gets is two backend blocks, one overwritten by the other, or the map's
+    // settings laid over the block at init. One finding (TFB604), one configuration (the
+    // `remote_state`'s, which Terragrunt writes last or passes at init).
+    let superseded: Vec<Range<usize>> = match backends.is_empty() {
+        true => Vec::new(),
+        false => parsed
+            .iter()
+            .flat_map(|tf| tf.body.get_blocks("backend"))
+            .filter_map(|b| b.span())
+            .collect(),
+    };
     let built = match (wrapper, version) {
         (Some((header, whole)), version) => {
             let mut tf = build_block("terraform", None, header, whole);
@@ -201,7 +217,10 @@ pub fn read(text: &str, body: &Body) -> Option<View> {
         }
         (None, None) => None,
     };
-    let mut view = View::new(parsed, built).with_evaluated(evaluated);
+    let mut view = View::new(parsed, built)
+        .with_evaluated(evaluated)
+        .with_superseded(superseded)
+        .with_unread(&reparser);
     view.code_elsewhere = true;
     Some(view)
 }

@@ -89,6 +89,10 @@ pub fn read(text: &str) -> Result<Option<View>, ParseFailure> {
                         let open = s3.range.start;
                         let close = s3.range.end - 1;
                         let body = reparse_object(&mut reparser, text, open, close, &mut entries);
+                        if reparser.exhausted() {
+                            // Not read (TFB001 says so): no configuration, not an empty one.
+                            continue;
+                        }
                         let mut built = build_block(
                             "backend",
                             Some("s3"),
@@ -110,7 +114,9 @@ pub fn read(text: &str) -> Result<Option<View>, ParseFailure> {
     for v in versions {
         wrapper.block.body.push(v);
     }
-    Ok(Some(View::new(Vec::new(), Some((wrapper, backends)))))
+    Ok(Some(
+        View::new(Vec::new(), Some((wrapper, backends))).with_unread(&reparser),
+    ))
 }
 
 /// Properties of `object` named `name`, in order (JSON allows a name twice).

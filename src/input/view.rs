@@ -22,7 +22,10 @@ use hcl_edit::{Decorated, Ident, Span};
 
 use crate::input::parse::{floor_char_boundary, ParseFailure};
 
-/// Regions of one file parsed at most: each costs a pass over the buffer before it.
+/// Regions of one file parsed at most (retries included): each parse costs a pass over the
+/// file up to the region's end (hcl-edit gives no way to shift spans, so a region is parsed at
+/// its own offset, after spaces), so an unbounded count would make a file's cost quadratic.
+/// A file that needs more is read up to there, with a TFB001 finding ([`View::unread`]).
 pub const MAX_REGIONS: usize = 32;
 
 /// The Terraform configuration a Terragrunt or JSON file writes.
@@ -40,6 +43,12 @@ pub struct View {
     /// The module's Terraform code is elsewhere (Terragrunt's `terraform { source }`): what
     /// it does not say here (a version constraint) is unknown, not missing.
     pub code_elsewhere: bool,
+    /// Backend blocks (their spans) that a `remote_state` of the same file configures again:
+    /// a `generate` heredoc's, beside Terragrunt's own (TFB604 reports them once; they are
+    /// no configuration of their own).
+    superseded: Vec<Range<usize>>,
+    /// Where the reader stopped, over [`MAX_REGIONS`]: what follows is not read (TFB001).
+    pub unread: Option<ParseFailure>,
 }
 
 /// A block the reader builds, before it is placed in the view.
@@ -94,6 +103,23 @@ impl View {
     pub fn with_evaluated(mut self, evaluated: Vec<(Range<usize>, bool)>) -> View {
         self.evaluated = evaluated;
         self
+    }
+
+    pub fn with_superseded(mut self, superseded: Vec<Range<usize>>) -> View {
+        self.superseded = superseded;
+        self
+    }
+
+    /// Records where `reparser` stopped, if it did.
+    pub fn with_unread(mut self, reparser: &Reparser) -> View {
+        self.unread = reparser.refused.clone();
+        self
+    }
+
+    /// Whether the backend block written at `span` is configured again by the file's
+    /// `remote_state` ([`View::superseded`]).
+    pub fn is_superseded(&self, span: &Range<usize>) -> bool {
+        self.superseded.contains(span)
     }
 
     /// The header and whole range of a block the reader built, by identity.
@@ -224,6 +250,8 @@ fn blank(bytes: &mut [u8], range: Range<usize>) {
 pub struct Reparser {
     buffer: String,
     parsed: usize,
+    /// The first region refused, over [`MAX_REGIONS`].
+    refused: Option<ParseFailure>,
 }
 
 impl Reparser {
@@ -231,16 +259,26 @@ impl Reparser {
         Reparser {
             buffer: " ".repeat(len),
             parsed: 0,
+            refused: None,
         }
+    }
+
+    /// Whether a region was refused: nothing more is parsed.
+    pub fn exhausted(&self) -> bool {
+        self.refused.is_some()
     }
 
     /// `content` (of the length of the region it stands for) parsed as a body at `start`.
     pub fn body(&mut self, start: usize, content: &str) -> Result<Body, ParseFailure> {
         if self.parsed >= MAX_REGIONS {
-            return Err(ParseFailure {
-                message: format!("more than {MAX_REGIONS} regions in one file"),
+            let failure = ParseFailure {
+                message: format!(
+                    "more than {MAX_REGIONS} backend maps, heredocs and JSON objects to parse in one file (each costs a pass over the file up to it): tfblint reads the file up to here, not what follows"
+                ),
                 span: start..start,
-            });
+            };
+            self.refused.get_or_insert_with(|| failure.clone());
+            return Err(failure);
         }
         self.parsed += 1;
         let end = start + content.len();
@@ -270,6 +308,9 @@ pub fn reparse_object(
 ) -> Body {
     let region = open + 1..close;
     for _ in 0..=entries.len() {
+        if reparser.exhausted() {
+            break;
+        }
         let content = entries_as_body(text, region.clone(), entries);
         match reparser.body(region.start, &content) {
             Ok(body) => return body,

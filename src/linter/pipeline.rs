@@ -149,6 +149,15 @@ pub fn lint_module(module: &Module, options: &Options) -> ModuleOutcome {
             )
             .with_label("here");
         }
+        if let Some(unread) = file.view.as_ref().and_then(|v| v.unread.as_ref()) {
+            sink.report(
+                &pipeline::PARSE_ERROR,
+                file,
+                unread.span.clone(),
+                unread.message.clone(),
+            )
+            .with_label("not read from here");
+        }
     }
     let ctx = ModuleContext::new(module, &options.settings);
     // Each rule sees only the configurations on the stores it declares; one view per set.

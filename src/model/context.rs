@@ -115,6 +115,9 @@ impl<'a> ModuleContext<'a> {
             .into_iter()
             .filter(|b| b.label() == Some("s3"))
             .collect();
+        // A heredoc's backend that the file's `remote_state` configures again is not one of
+        // its own (TFB604 reports it).
+        s3_blocks.retain(|b| !b.superseded());
         // Settings passed at init (Terragrunt's `config` without `generate`) fill the module's
         // empty `backend "s3" {}`: the pair is one configuration, the passed settings.
         if s3_blocks.iter().any(BlockRef::passed_at_init) {

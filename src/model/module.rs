@@ -82,6 +82,15 @@ impl<'a> BlockRef<'a> {
             .is_some_and(|v| v.passed_at_init(self.block))
     }
 
+    /// A `generate` heredoc's backend that the same Terragrunt file's `remote_state`
+    /// configures again ([`crate::input::view::View::is_superseded`]).
+    pub fn superseded(&self) -> bool {
+        let (Some(view), Some(span)) = (self.file.view.as_ref(), self.block.span()) else {
+            return false;
+        };
+        view.is_superseded(&span)
+    }
+
     fn built_spans(&self) -> Option<(Range<usize>, Range<usize>)> {
         self.file.view.as_ref()?.block_spans(self.block)
     }

@@ -40,8 +40,9 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
                 })
         })
         // Settings passed at init fill the module's block; they are not a second one.
-        .filter(|b| !b.passed_at_init())
+        .filter(|b| !b.passed_at_init() && !b.superseded())
         .collect();
+    terragrunt_writes_twice(ctx, sink);
     if let Some((first, extras)) = state_blocks.split_first() {
         let first_header = &first.file.text[first.header_span()];
         let first_place = format!(
@@ -101,6 +102,29 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
                 "keep one `{name}`: delete this line or the one on line {line}"
             ));
         }
+    }
+}
+
+/// A `generate` heredoc's backend beside the same file's `remote_state`: Terragrunt writes
+/// the generate blocks, then the `remote_state` backend (with `generate`: to its own path, so two
+/// backend blocks, or over the same file) or passes its `config` map at init over the block
+/// (without). Terragrunt's docs advise against combining them. Reported once, on the heredoc's
+/// block; the `remote_state` is the module's configuration.
+fn terragrunt_writes_twice(ctx: &ModuleContext, sink: &mut Sink) {
+    for extra in ctx.backends.iter().filter(|b| b.superseded()) {
+        let Some(own) = ctx
+            .backends
+            .iter()
+            .find(|b| std::ptr::eq(b.file, extra.file) && !b.superseded())
+        else {
+            continue;
+        };
+        let line = own.file.position(own.header_span().start).line;
+        sink.report(&RULE, extra.file, extra.header_span(), format!(
+            "a second backend for this module: `remote_state` configures it too (its `config`, line {line}); Terragrunt writes both, so Terraform finds two backend blocks (\"Duplicate backend configuration\"), or one file overwrites the other, or, without `generate` in `remote_state`, its `config` map overrides this block at init"
+        ))
+        .with_label("duplicate")
+        .with_help("configure the backend once: keep `remote_state` and delete this `generate` block (Terragrunt's docs advise against combining them), or the reverse".to_string());
     }
 }
 
