@@ -265,3 +265,62 @@ fn a_file_over_the_region_limit_is_read_up_to_it_and_says_so() {
         out.stdout
     );
 }
+
+#[test]
+fn an_included_root_file_configures_each_including_directory() {
+    for case in ["included-root", "included-root-literal-key"] {
+        let rel = format!("fixtures/terragrunt/{case}");
+        // The root file's findings once, not once per child.
+        let f = found(&rel);
+        assert_eq!(
+            f.iter().filter(|(c, ..)| c == "TFB301").count(),
+            1,
+            "{case}: {f:?}"
+        );
+        let table = run(&repo(), &["backends", &rel]);
+        assert_eq!(table.code, 0, "{}", table.stderr);
+        let json = run(&repo(), &["backends", "--format", "json", &rel]);
+        assert_eq!(json.code, 0, "{}", json.stderr);
+        let doc: Value = serde_json::from_str(&json.stdout).unwrap();
+        let modules: Vec<&str> = doc["backends"]
+            .as_array()
+            .expect("rows")
+            .iter()
+            .filter_map(|r| r["module"].as_str())
+            .collect();
+        assert_eq!(
+            modules,
+            [format!("{rel}/live/app"), format!("{rel}/live/db")],
+            "{case}"
+        );
+        insta::assert_snapshot!(
+            format!("backends__{case}"),
+            format!("{}\n--- json ---\n{}", table.stdout, json.stdout)
+        );
+    }
+    // A key written with `path_relative_to_include()` differs per child: no TFB701. A literal
+    // key in the root file is one state file for both: one TFB701, on the root's `key`.
+    assert!(!has(&found("fixtures/terragrunt/included-root"), "TFB701"));
+    let f = found("fixtures/terragrunt/included-root-literal-key");
+    let shared: Vec<_> = f.iter().filter(|(c, ..)| c == "TFB701").collect();
+    assert_eq!(shared, [&("TFB701".to_string(), 10, 5)], "{f:?}");
+}
+
+#[test]
+fn a_root_file_named_alone_is_its_own_directorys_configuration() {
+    let rel = "fixtures/terragrunt/included-root-literal-key/live/root.hcl";
+    let f = found(rel);
+    assert!(!has(&f, "TFB701"), "{f:?}");
+    let json = run(&repo(), &["backends", "--format", "json", rel]);
+    let doc: Value = serde_json::from_str(&json.stdout).unwrap();
+    let modules: Vec<&str> = doc["backends"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["module"].as_str())
+        .collect();
+    assert_eq!(
+        modules,
+        ["fixtures/terragrunt/included-root-literal-key/live"]
+    );
+}
