@@ -281,15 +281,8 @@ fn an_included_root_file_configures_each_including_directory() {
         assert_eq!(table.code, 0, "{}", table.stderr);
         let json = run(&repo(), &["backends", "--format", "json", &rel]);
         assert_eq!(json.code, 0, "{}", json.stderr);
-        let doc: Value = serde_json::from_str(&json.stdout).unwrap();
-        let modules: Vec<&str> = doc["backends"]
-            .as_array()
-            .expect("rows")
-            .iter()
-            .filter_map(|r| r["module"].as_str())
-            .collect();
         assert_eq!(
-            modules,
+            row_modules(&json.stdout),
             [format!("{rel}/live/app"), format!("{rel}/live/db")],
             "{case}"
         );
@@ -312,15 +305,19 @@ fn a_root_file_named_alone_is_its_own_directorys_configuration() {
     let f = found(rel);
     assert!(!has(&f, "TFB701"), "{f:?}");
     let json = run(&repo(), &["backends", "--format", "json", rel]);
-    let doc: Value = serde_json::from_str(&json.stdout).unwrap();
-    let modules: Vec<&str> = doc["backends"]
+    assert_eq!(
+        row_modules(&json.stdout),
+        ["fixtures/terragrunt/included-root-literal-key/live"]
+    );
+}
+
+/// The `module` of each row of `tfblint backends --format json`.
+fn row_modules(json: &str) -> Vec<String> {
+    let doc: Value = serde_json::from_str(json).unwrap();
+    doc["backends"]
         .as_array()
         .expect("rows")
         .iter()
-        .filter_map(|r| r["module"].as_str())
-        .collect();
-    assert_eq!(
-        modules,
-        ["fixtures/terragrunt/included-root-literal-key/live"]
-    );
+        .filter_map(|r| r["module"].as_str().map(str::to_string))
+        .collect()
 }
