@@ -321,3 +321,30 @@ fn row_modules(json: &str) -> Vec<String> {
         .filter_map(|r| r["module"].as_str().map(str::to_string))
         .collect()
 }
+
+#[test]
+fn includes_resolve_as_terragrunt_finds_parent_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::fs::read_to_string(
+        repo().join("fixtures/terragrunt/included-root-literal-key/live/root.hcl"),
+    )
+    .unwrap();
+    let write = |rel: &str, text: &str| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    let include = |name: &str| format!("include {{\n  path = find_in_parent_folders({name})\n}}\n");
+    // A root file, and below it a nearer `root.hcl` with no backend: it is the one `shadowed`
+    // includes, so `shadowed` is no unit of the root.
+    write("live/root.hcl", &root);
+    write("live/app/terragrunt.hcl", &include("\"root.hcl\""));
+    write("live/env/root.hcl", "locals {\n  env = \"prod\"\n}\n");
+    write("live/env/shadowed/terragrunt.hcl", &include("\"root.hcl\""));
+    // The older form: a parent `terragrunt.hcl`, found without an argument.
+    write("old/terragrunt.hcl", &root);
+    write("old/unit/terragrunt.hcl", &include(""));
+    let out = run(dir.path(), &["backends", "--format", "json", "."]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(row_modules(&out.stdout), ["live/app", "old/unit"]);
+}

@@ -183,8 +183,17 @@ pub fn finish(
         .copied()
         .unwrap_or(SHARED_STATE.severity);
     let mut files = BTreeSet::new();
-    // A root file's key shared by its children is reported once, on the root file.
+    // A root file's key shared by its children is reported once, on the root file, naming them.
     let mut reported = HashSet::new();
+    let mut units: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for (i, key) in &expanded {
+        if key.module != collected[*i].key.module {
+            units
+                .entry(*i)
+                .or_default()
+                .push(format!("`{}`", key.module_display));
+        }
+    }
     for (i, mut finding) in across::check(&keys) {
         let Some(&(i, _)) = expanded.get(i) else {
             continue;
@@ -196,6 +205,12 @@ pub fn finish(
             continue;
         }
         finding.severity = severity;
+        if let Some(units) = units.get(&i) {
+            finding.message.push_str(&format!(
+                " (this Terragrunt file configures each unit that includes it: {})",
+                units.join(", ")
+            ));
+        }
         files.insert(finding.file.clone());
         diagnostics.push(finding);
     }
