@@ -265,3 +265,86 @@ fn a_file_over_the_region_limit_is_read_up_to_it_and_says_so() {
         out.stdout
     );
 }
+
+#[test]
+fn an_included_root_file_configures_each_including_directory() {
+    for case in ["included-root", "included-root-literal-key"] {
+        let rel = format!("fixtures/terragrunt/{case}");
+        // The root file's findings once, not once per child.
+        let f = found(&rel);
+        assert_eq!(
+            f.iter().filter(|(c, ..)| c == "TFB301").count(),
+            1,
+            "{case}: {f:?}"
+        );
+        let table = run(&repo(), &["backends", &rel]);
+        assert_eq!(table.code, 0, "{}", table.stderr);
+        let json = run(&repo(), &["backends", "--format", "json", &rel]);
+        assert_eq!(json.code, 0, "{}", json.stderr);
+        assert_eq!(
+            row_modules(&json.stdout),
+            [format!("{rel}/live/app"), format!("{rel}/live/db")],
+            "{case}"
+        );
+        insta::assert_snapshot!(
+            format!("backends__{case}"),
+            format!("{}\n--- json ---\n{}", table.stdout, json.stdout)
+        );
+    }
+    // A key written with `path_relative_to_include()` differs per child: no TFB701. A literal
+    // key in the root file is one state file for both: one TFB701, on the root's `key`.
+    assert!(!has(&found("fixtures/terragrunt/included-root"), "TFB701"));
+    let f = found("fixtures/terragrunt/included-root-literal-key");
+    let shared: Vec<_> = f.iter().filter(|(c, ..)| c == "TFB701").collect();
+    assert_eq!(shared, [&("TFB701".to_string(), 10, 5)], "{f:?}");
+}
+
+#[test]
+fn a_root_file_named_alone_is_its_own_directorys_configuration() {
+    let rel = "fixtures/terragrunt/included-root-literal-key/live/root.hcl";
+    let f = found(rel);
+    assert!(!has(&f, "TFB701"), "{f:?}");
+    let json = run(&repo(), &["backends", "--format", "json", rel]);
+    assert_eq!(
+        row_modules(&json.stdout),
+        ["fixtures/terragrunt/included-root-literal-key/live"]
+    );
+}
+
+/// The `module` of each row of `tfblint backends --format json`.
+fn row_modules(json: &str) -> Vec<String> {
+    let doc: Value = serde_json::from_str(json).unwrap();
+    doc["backends"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["module"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn includes_resolve_as_terragrunt_finds_parent_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::fs::read_to_string(
+        repo().join("fixtures/terragrunt/included-root-literal-key/live/root.hcl"),
+    )
+    .unwrap();
+    let write = |rel: &str, text: &str| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    let include = |name: &str| format!("include {{\n  path = find_in_parent_folders({name})\n}}\n");
+    // A root file, and below it a nearer `root.hcl` with no backend: it is the one `shadowed`
+    // includes, so `shadowed` is no unit of the root.
+    write("live/root.hcl", &root);
+    write("live/app/terragrunt.hcl", &include("\"root.hcl\""));
+    write("live/env/root.hcl", "locals {\n  env = \"prod\"\n}\n");
+    write("live/env/shadowed/terragrunt.hcl", &include("\"root.hcl\""));
+    // The older form: a parent `terragrunt.hcl`, found without an argument.
+    write("old/terragrunt.hcl", &root);
+    write("old/unit/terragrunt.hcl", &include(""));
+    let out = run(dir.path(), &["backends", "--format", "json", "."]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(row_modules(&out.stdout), ["live/app", "old/unit"]);
+}

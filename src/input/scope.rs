@@ -73,7 +73,11 @@ pub fn in_scope(kind: FileKind, bytes: &[u8]) -> bool {
     match kind {
         // Only what Terragrunt writes counts: its own `terraform` block is not Terraform's.
         // (Packer, Nomad and Vault write `.hcl` too: their files are not read.)
-        FileKind::Terragrunt => return crate::input::terragrunt::may_configure(bytes),
+        // An `include` block makes its directory a module its root file configures.
+        FileKind::Terragrunt => {
+            return crate::input::terragrunt::may_configure(bytes)
+                || crate::input::terragrunt::may_include(bytes)
+        }
         // `"terraform"` is a property name, in quotes (or escaped, `\u`).
         FileKind::TfJson => return f.terraform.find(bytes).is_some() || holds_token(bytes),
         _ => {}

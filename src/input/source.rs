@@ -186,6 +186,17 @@ impl SourceFile {
                 (text, parsed, redefined)
             }
         };
+        // A Terragrunt file read for its `include` alone: its syntax is not tfblint's to
+        // report (it writes no backend; Packer and Nomad files are `.hcl` too).
+        let (parsed, redefined) = match (&parsed, kind) {
+            (Err(_), FileKind::Terragrunt)
+                if !crate::input::terragrunt::may_configure(text.as_bytes())
+                    && crate::input::terragrunt::may_include(text.as_bytes()) =>
+            {
+                (Ok(Body::new()), Vec::new())
+            }
+            _ => (parsed, redefined),
+        };
         let view = match (&parsed, kind) {
             (Ok(body), FileKind::Terragrunt) => crate::input::terragrunt::read(&text, body),
             _ => None,

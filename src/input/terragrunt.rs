@@ -73,6 +73,60 @@ pub fn may_configure(bytes: &[u8]) -> bool {
     })
 }
 
+/// Whether a Terragrunt file's bytes may hold an `include` block (a child of a root file).
+pub fn may_include(bytes: &[u8]) -> bool {
+    memchr::memmem::find_iter(bytes, b"include").any(|at| {
+        let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        let before = &bytes[line_start..at];
+        let before = before.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(before);
+        let rest = &bytes[at + b"include".len()..];
+        let blanks = rest
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .count();
+        before.trim_ascii().is_empty() && matches!(rest.get(blanks), Some(b'{' | b'"'))
+    })
+}
+
+/// The file an `include` block names, as far as it can be known without running Terragrunt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Include {
+    /// `find_in_parent_folders("root.hcl")`: the nearest file of that name in a folder above
+    /// the including file's (not in its own); without an argument, `terragrunt.hcl`
+    /// (`findInParentFoldersImpl` in Terragrunt's `pkg/config/config_helpers.go`).
+    ParentFolders(String),
+    /// A literal path, relative to the including file's folder.
+    Path(String),
+}
+
+/// The `path` of each `include` block of a Terragrunt file that is a literal or
+/// `find_in_parent_folders` with at most one literal argument; other expressions are unknown.
+pub fn includes(body: &Body) -> Vec<Include> {
+    let literal = |e: &Expression| match e {
+        Expression::String(s) => Some(s.value().to_string()),
+        _ => None,
+    };
+    body.get_blocks("include")
+        .filter_map(|block| {
+            let path = &block.body.get_attribute("path")?.value;
+            match path {
+                Expression::FuncCall(call)
+                    if call.name.namespace.is_empty()
+                        && call.name.name.as_str() == "find_in_parent_folders" =>
+                {
+                    let mut args = call.args.iter();
+                    let name = match args.next() {
+                        None => "terragrunt.hcl".to_string(),
+                        Some(arg) => literal(arg)?,
+                    };
+                    Some(Include::ParentFolders(name))
+                }
+                other => literal(other).map(Include::Path),
+            }
+        })
+        .collect()
+}
+
 /// A `remote_state` block or attribute: its header, all of it, and its arguments (name,
 /// value, key span).
 type RemoteState<'b> = (
@@ -135,6 +189,7 @@ pub fn read(text: &str, body: &Body) -> Option<View> {
             continue;
         }
         let mut built = build_block("backend", Some("s3"), key.clone(), key.start..span.end);
+        built.noun = Some("the `config` map");
         // Without `generate`, Terragrunt passes the map as `-backend-config` settings.
         built.at_init = !attrs.iter().any(|(n, _, _)| n == "generate");
         for mut attr in config_body.into_attributes() {
@@ -259,5 +314,22 @@ mod tests {
         assert!(!may_configure(b"# remote_state is elsewhere\n"));
         assert!(!may_configure(b"source \"amazon-ebs\" \"x\" {}\n"));
         assert!(!may_configure(b"x = generated\n"));
+        assert!(may_include(b"include \"root\" {\n}"));
+        assert!(may_include(b"include {\n}"));
+        assert!(!may_include(b"x = included\n"));
+    }
+
+    #[test]
+    fn include_paths_that_can_be_known() {
+        let text = "include \"root\" {\n  path = find_in_parent_folders(\"root.hcl\")\n}\ninclude {\n  path = find_in_parent_folders()\n}\ninclude \"env\" {\n  path = \"../env.hcl\"\n}\ninclude \"x\" {\n  path = local.x\n}\n";
+        let body = hcl_edit::parser::parse_body(text).unwrap();
+        assert_eq!(
+            includes(&body),
+            [
+                Include::ParentFolders("root.hcl".into()),
+                Include::ParentFolders("terragrunt.hcl".into()),
+                Include::Path("../env.hcl".into()),
+            ]
+        );
     }
 }

@@ -1,9 +1,10 @@
 //! `tfblint backends`: one row per s3 configuration, saying where its state lives.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 
 use crate::input::discover::ModuleFiles;
+use crate::linter::includes::{children, file_in, includers, Includer};
 use crate::linter::pipeline::{load_module, Buffer, Options, WORKER_STACK_BYTES};
 use crate::model::context::{ModuleContext, S3Config};
 use crate::model::secrets::find_tokens;
@@ -63,12 +64,46 @@ pub fn rows(
     options: &Options,
 ) -> Vec<BackendRow> {
     let found = each_configuration(modules, overrides, options, |ctx| {
-        ctx.s3_configs
+        let configurations = ctx
+            .s3_configs
             .iter()
-            .map(|c| (row(c), c.state_key(&ctx.module.dir)))
-            .collect()
+            .map(|c| {
+                let file = c.block.map(|b| b.file.display.clone()).unwrap_or_default();
+                let origin = file_in(&ctx.module.dir, &file);
+                (row(c), c.state_key(&ctx.module.dir), origin)
+            })
+            .collect();
+        vec![(configurations, includers(ctx.module))]
     });
-    let (mut out, keys): (Vec<BackendRow>, Vec<Option<StateKey>>) = found.into_iter().unzip();
+    let (configurations, includers): (Vec<Vec<_>>, Vec<Vec<Includer>>) = found.into_iter().unzip();
+    let configurations: Vec<(BackendRow, Option<StateKey>, PathBuf)> =
+        configurations.into_iter().flatten().collect();
+    let includers: Vec<Includer> = includers.into_iter().flatten().collect();
+    // A Terragrunt root file's configuration is one row per directory that includes it.
+    let roots: HashSet<PathBuf> = match includers.is_empty() {
+        true => HashSet::new(),
+        false => configurations.iter().map(|(.., o)| o.clone()).collect(),
+    };
+    let children = children(&roots, &includers);
+    let mut out = Vec::new();
+    let mut keys = Vec::new();
+    for (row, key, origin) in configurations {
+        let Some(list) = children.get(&origin) else {
+            out.push(row);
+            keys.push(key);
+            continue;
+        };
+        for child in list {
+            let mut row = row.clone();
+            row.module = child.display.clone();
+            out.push(row);
+            keys.push(key.clone().map(|mut k| {
+                k.module = child.module.clone();
+                k.module_display = child.display.clone();
+                k
+            }));
+        }
+    }
     let known: Vec<(usize, &StateKey)> = keys
         .iter()
         .enumerate()

@@ -9,6 +9,7 @@
 //! - [`artifacts`]: TFB404, Terraform's outputs that git would commit in walked directories;
 //! - [`stream`]: the lint of walked directories while they are walked, module by module;
 //! - [`shared`]: TFB701 across a run: a small key per configuration, checked at the end;
+//! - [`includes`]: Terragrunt root files and the directories that include them;
 //! - [`suppress`]: `# tfblint-ignore` comments;
 //! - [`fixer`]: the fix engine (lint, apply, re-lint, check) and atomic writes.
 //!
@@ -19,6 +20,7 @@ pub mod artifacts;
 pub mod buffer;
 pub mod config;
 pub mod fixer;
+pub mod includes;
 pub mod init_load;
 pub mod inventory;
 pub mod pipeline;

@@ -66,12 +66,17 @@ pub struct ModuleOutcome {
     pub unseen_backends: usize,
     /// What TFB701 keeps of each s3 configuration, checked across the run at the end.
     pub state: Vec<shared::Collected>,
+    /// What its Terragrunt files include: a root file's configurations are its, for TFB701.
+    pub includers: Vec<super::includes::Includer>,
 }
 
 impl ModuleOutcome {
     /// Nothing to report or count.
     pub fn is_empty(&self) -> bool {
-        self.diagnostics.is_empty() && self.unseen_backends == 0 && self.state.is_empty()
+        self.diagnostics.is_empty()
+            && self.unseen_backends == 0
+            && self.state.is_empty()
+            && self.includers.is_empty()
     }
 }
 
@@ -237,6 +242,10 @@ pub fn lint_module(module: &Module, options: &Options) -> ModuleOutcome {
         sources,
         unseen_backends: ctx.s3_configs.iter().filter(|c| c.is_deferred()).count(),
         state,
+        includers: match config.is_enabled(&rules::across::SHARED_STATE) {
+            true => super::includes::includers(module),
+            false => Vec::new(),
+        },
         files: module.files.len()
             + module
                 .init
@@ -351,14 +360,17 @@ pub fn report(
     let mut diagnostics = Vec::new();
     let mut sources = BTreeMap::new();
     let mut state = Vec::new();
+    let mut includers = Vec::new();
     for outcome in outcomes {
         unseen += outcome.unseen_backends;
         diagnostics.extend(outcome.diagnostics);
         sources.extend(outcome.sources);
         state.extend(outcome.state);
+        includers.extend(outcome.includers);
     }
     shared::finish(
         &state,
+        &includers,
         partners,
         &options.config,
         &mut diagnostics,

@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::ops::Range;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -15,6 +16,7 @@ use crate::model::state::StateKey;
 use crate::rules::across::{self, SHARED_STATE};
 
 use super::config::Config;
+use super::includes::{children, file_in, Includer};
 
 /// What a run keeps of one configuration for TFB701.
 #[derive(Debug, Clone)]
@@ -154,6 +156,7 @@ fn excerpt<'m>(
 /// snippets need.
 pub fn finish(
     collected: &[Collected],
+    includers: &[Includer],
     partners: &[StateKey],
     config: &Config,
     diagnostics: &mut Vec<Diagnostic>,
@@ -162,11 +165,12 @@ pub fn finish(
     if collected.is_empty() {
         return;
     }
+    let expanded = per_includer(collected, includers);
     let linted: HashSet<&std::path::Path> =
-        collected.iter().map(|c| c.key.module.as_path()).collect();
-    let keys: Vec<&StateKey> = collected
+        expanded.iter().map(|(_, k)| k.module.as_path()).collect();
+    let keys: Vec<&StateKey> = expanded
         .iter()
-        .map(|c| &c.key)
+        .map(|(_, k)| k)
         .chain(
             partners
                 .iter()
@@ -179,14 +183,34 @@ pub fn finish(
         .copied()
         .unwrap_or(SHARED_STATE.severity);
     let mut files = BTreeSet::new();
+    // A root file's key shared by its children is reported once, on the root file, naming them.
+    let mut reported = HashSet::new();
+    let mut units: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    for (i, key) in &expanded {
+        if key.module != collected[*i].key.module {
+            units
+                .entry(*i)
+                .or_default()
+                .push(format!("`{}`", key.module_display));
+        }
+    }
     for (i, mut finding) in across::check(&keys) {
+        let Some(&(i, _)) = expanded.get(i) else {
+            continue;
+        };
         let Some(own) = collected.get(i) else {
             continue;
         };
-        if own.suppressed {
+        if own.suppressed || !reported.insert(i) {
             continue;
         }
         finding.severity = severity;
+        if let Some(units) = units.get(&i) {
+            finding.message.push_str(&format!(
+                " (this Terragrunt file configures each unit that includes it: {})",
+                units.join(", ")
+            ));
+        }
         files.insert(finding.file.clone());
         diagnostics.push(finding);
     }
@@ -201,6 +225,30 @@ pub fn finish(
             .collect();
         sources.insert(file, Arc::from(padded(excerpts)));
     }
+}
+
+/// Each key with the index of its configuration: a Terragrunt root file's once per directory
+/// that includes it in the run (that directory's module), other keys as they are.
+fn per_includer(collected: &[Collected], includers: &[Includer]) -> Vec<(usize, StateKey)> {
+    let root_of = |k: &StateKey| file_in(&k.module, &k.place.file);
+    let roots: HashSet<PathBuf> = match includers.is_empty() {
+        true => HashSet::new(),
+        false => collected.iter().map(|c| root_of(&c.key)).collect(),
+    };
+    let children = children(&roots, includers);
+    let mut out = Vec::new();
+    for (i, c) in collected.iter().enumerate() {
+        match children.get(&root_of(&c.key)) {
+            Some(list) => out.extend(list.iter().map(|child| {
+                let mut key = c.key.clone();
+                key.module = child.module.clone();
+                key.module_display = child.display.clone();
+                (i, key)
+            })),
+            None => out.push((i, c.key.clone())),
+        }
+    }
+    out
 }
 
 /// A text where each excerpt sits at its byte offset and line: what comes between is spaces

@@ -63,6 +63,7 @@ pub fn run(
         walker,
         canonical,
         root: AtomicUsize::new(0),
+        walked: Mutex::new(None),
         pending: Mutex::new(Vec::new()),
         inline: Mutex::new(None),
         pairings: pairings.as_ref(),
@@ -90,6 +91,10 @@ pub fn run(
         let close = CloseOnDrop(&state.sender);
         for (at, root) in roots {
             state.root.store(*at, Ordering::Relaxed);
+            if canonical {
+                let canonical_root = std::fs::canonicalize(root).ok();
+                *state.walked.lock().unwrap() = canonical_root.map(|c| (root.clone(), Arc::new(c)));
+            }
             walk::walk_parallel(root, &walk_options, &state);
         }
         state.send_pending();
@@ -256,6 +261,8 @@ struct State<'a> {
     canonical: bool,
     /// The position (among the paths named) of the directory being walked.
     root: AtomicUsize,
+    /// The directory being walked, as named and canonical (when modules are keyed so).
+    walked: Mutex<Option<(PathBuf, Arc<PathBuf>)>>,
     /// What init commands pass to which module, and the partial files they pass (file →
     /// the modules it is passed to).
     pairings: &'a Pairings,
@@ -275,6 +282,28 @@ struct State<'a> {
 type Inline<'a> = (Vec<Keyed>, &'a Options);
 
 impl State<'_> {
+    /// The canonical path of a directory the walk found: the walked directory's canonical
+    /// path joined with the path below it. The walk follows no symbolic link, so what lies
+    /// below the directory named is real directories, and this is what canonicalising the
+    /// directory itself gives, without asking the file system once per directory.
+    fn module_key(&self, dir: &Path) -> PathBuf {
+        let walked = self.walked.lock().unwrap().clone();
+        if let Some((root, canonical)) = walked {
+            if let Ok(rel) = dir.strip_prefix(&root) {
+                let plain = rel
+                    .components()
+                    .all(|c| matches!(c, std::path::Component::Normal(_)));
+                if rel.as_os_str().is_empty() {
+                    return canonical.to_path_buf();
+                }
+                if plain {
+                    return canonical.join(rel);
+                }
+            }
+        }
+        self.walker.module_key(dir)
+    }
+
     fn send(&self, key: PathBuf, batch: DirBatch) {
         if let Some((out, options)) = &mut *self.inline.lock().unwrap() {
             if let Some(keyed) = lint_job(key, batch, options, self) {
@@ -310,7 +339,7 @@ impl State<'_> {
 impl BatchSink for State<'_> {
     fn batch(&self, mut batch: DirBatch) {
         let key = if self.canonical {
-            self.walker.module_key(&batch.dir)
+            self.module_key(&batch.dir)
         } else {
             batch.dir.clone()
         };

@@ -62,9 +62,6 @@ pub fn secret_text_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
             .position(|&b| !is_ident(b))
             .map_or(bytes.len(), |n| at + n);
         next = end;
-        if !is_secret_name_bytes(&bytes[at..end]) {
-            continue;
-        }
         // `"token" = …`, or a bare `token = …` (after anything but an identifier's
         // character, a quote included: `x = "token = "…` still masks).
         let quoted = at > 0 && bytes[at - 1] == b'"' && bytes.get(end) == Some(&b'"');
@@ -77,6 +74,10 @@ pub fn secret_text_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
             Some(b'=') if bytes.get(i + 1) != Some(&b'=') => {}
             Some(b':') => {}
             _ => continue,
+        }
+        // Only now the name (most identifiers are not assigned to).
+        if !is_secret_name_bytes(&bytes[at..end]) {
+            continue;
         }
         i = skip_blanks(i + 1);
         if bytes.get(i) == Some(&b'"') {

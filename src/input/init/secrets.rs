@@ -4,7 +4,8 @@
 
 use std::ops::Range;
 
-/// Parts of a name that make its value secret (compared in lowercase).
+/// Parts of a name that make its value secret (compared in lowercase). Each starts with
+/// one of [`PART_STARTS`].
 const SECRET_NAME_PARTS: &[&str] = &[
     "access_key",
     "access_id",
@@ -17,6 +18,9 @@ const SECRET_NAME_PARTS: &[&str] = &[
     "credentials",
     "sas_",
 ];
+
+/// The first letters of [`SECRET_NAME_PARTS`]: a part is tried only where the name has one.
+const PART_STARTS: &[u8] = b"acpst";
 
 /// Whether a name (an environment variable, a `-backend-config` key, a YAML key) holds a
 /// secret: the one test for every scanner of init sources.
@@ -34,11 +38,13 @@ pub fn is_secret_name_bytes(name: &[u8]) -> bool {
     if [&b"_file"[..], b"_files", b"_path"].into_iter().any(ends) {
         return false;
     }
-    SECRET_NAME_PARTS.iter().any(|p| {
-        name.len() >= p.len()
-            && name
-                .windows(p.len())
-                .any(|w| w.eq_ignore_ascii_case(p.as_bytes()))
+    (0..name.len()).any(|at| {
+        PART_STARTS.contains(&name[at].to_ascii_lowercase())
+            && SECRET_NAME_PARTS.iter().any(|p| {
+                name[at..]
+                    .get(..p.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(p.as_bytes()))
+            })
     })
 }
 
@@ -146,6 +152,17 @@ pub fn secret_ranges(text: &str) -> Vec<Range<usize>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_part_starts_with_a_letter_looked_for() {
+        for part in SECRET_NAME_PARTS {
+            assert!(PART_STARTS.contains(&part.as_bytes()[0]), "{part}");
+        }
+        assert!(is_secret_name("AWS_Secret_Access_Key"));
+        assert!(is_secret_name("x_SAS_token_y"));
+        assert!(!is_secret_name("token_path"));
+        assert!(!is_secret_name("bucket"));
+    }
 
     fn masked(text: &str) -> Vec<&str> {
         secret_ranges(text).into_iter().map(|r| &text[r]).collect()
