@@ -8,7 +8,11 @@
 //! in every other kind of file that runs init (`init-ci/`: Forgejo and Gitea workflows,
 //! Bitbucket, Azure Pipelines, CircleCI, a Jenkinsfile, Atlantis, a Makefile with recipe
 //! prefixes), where no module is paired, and in the files Terraform writes from those (a
-//! backend cache, a plan file and a local state, TFB404, written by Terraform 1.11.4).
+//! backend cache, a plan file and a local state, TFB404, written by Terraform 1.11.4). And in
+//! every form a backend is written in besides a `.tf` file: a Terragrunt `config` map
+//! (`terragrunt/`), a `generate` heredoc (`terragrunt-heredoc/`), the `remote_state = { … }` attribute with a secret as a
+//! `get_env` default (`terragrunt-attribute/`), and a `*.tf.json` object (`tfjson/`), whose
+//! output in every format is snapshotted.
 
 mod common;
 
@@ -59,7 +63,7 @@ fn the_fixtures_hold_every_secret() {
 #[test]
 fn no_output_format_contains_any_part_of_a_secret() {
     let cases = subdirs(&repo().join("fixtures/secrets"));
-    assert_eq!(cases.len(), 10);
+    assert_eq!(cases.len(), 12);
     for dir in cases {
         let rel = dir
             .strip_prefix(repo())
@@ -202,5 +206,36 @@ fn the_backends_inventory_contains_no_part_of_a_secret() {
     );
     for secret in SECRETS {
         assert!(leaks(secret, &out.stdout).is_empty(), "{}", out.stdout);
+    }
+}
+
+/// The Terragrunt and JSON forms' exact output in every format (SARIF: its results, without
+/// the rule catalogue every run repeats), each format checked for any part of a secret.
+#[test]
+fn terragrunt_and_json_forms_in_every_format() {
+    for case in [
+        "terragrunt",
+        "terragrunt-attribute",
+        "terragrunt-heredoc",
+        "tfjson",
+    ] {
+        let rel = format!("fixtures/secrets/{case}");
+        let mut snapshot = String::new();
+        for format in common::formats() {
+            let out = run(&repo(), &["--format", &format, "--color", "never", &rel]);
+            assert_eq!(out.code, 1, "{rel} --format {format}");
+            for secret in SECRETS {
+                let found = leaks(secret, &out.stdout);
+                assert!(found.is_empty(), "{rel} --format {format}: {found:?}");
+            }
+            let shown = if format == "sarif" {
+                let sarif: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+                serde_json::to_string_pretty(&sarif["runs"][0]["results"]).unwrap()
+            } else {
+                out.stdout
+            };
+            snapshot.push_str(&format!("--- {format} ---\n{shown}\n"));
+        }
+        insta::assert_snapshot!(format!("secrets_every_format__{case}"), snapshot);
     }
 }

@@ -189,6 +189,7 @@ pub fn read(text: &str, body: &Body) -> Option<View> {
             continue;
         }
         let mut built = build_block("backend", Some("s3"), key.clone(), key.start..span.end);
+        built.noun = Some("the `config` map");
         // Without `generate`, Terragrunt passes the map as `-backend-config` settings.
         built.at_init = !attrs.iter().any(|(n, _, _)| n == "generate");
         for mut attr in config_body.into_attributes() {

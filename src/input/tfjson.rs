@@ -65,12 +65,14 @@ pub fn read(text: &str) -> Result<Option<View>, ParseFailure> {
     for tf_prop in props(&root, "terraform") {
         let header = tf_prop.name.range();
         wrapper.get_or_insert_with(|| {
-            build_block(
+            let mut built = build_block(
                 "terraform",
                 None,
                 header.start..header.end,
                 tf_prop.range.start..tf_prop.range.end,
-            )
+            );
+            built.noun = Some("the `terraform` object");
+            built
         });
         for tf in objects(&tf_prop.value) {
             for rv in props(tf, "required_version") {
@@ -99,6 +101,7 @@ pub fn read(text: &str) -> Result<Option<View>, ParseFailure> {
                             key.start..key.end,
                             key.start..s3.range.end,
                         );
+                        built.noun = Some("the `s3` object");
                         for attr in body.into_attributes() {
                             built.block.body.push(attr);
                         }

@@ -33,9 +33,8 @@ pub const MAX_REGIONS: usize = 32;
 pub struct View {
     /// Top-level `terraform` blocks, as Terraform reads them.
     pub body: Body,
-    /// Where each block the reader built is written: (its address, its header, all of it,
-    /// whether its settings are passed at init).
-    spans: Vec<(usize, Range<usize>, Range<usize>, bool)>,
+    /// Where each block the reader built is written.
+    spans: Vec<BuiltSpan>,
     /// Ranges whose expressions Terragrunt evaluates before Terraform reads anything, and
     /// whether only their interpolations are (a heredoc's `${…}`) or everything is (a
     /// `config` map's functions and references).
@@ -60,6 +59,19 @@ pub struct Built {
     /// A backend's settings are passed at `terraform init` (`-backend-config`, as Terragrunt
     /// does without `generate`), to the module's own `backend "s3"` block if it has one.
     pub at_init: bool,
+    /// How messages name what the block is written as ("the `config` map", "the `s3`
+    /// object"), when it is not a block; `None` names it as the block it stands for.
+    pub noun: Option<&'static str>,
+}
+
+/// Where a block the reader built is written, found by the block's address.
+#[derive(Debug)]
+struct BuiltSpan {
+    address: usize,
+    header: Range<usize>,
+    whole: Range<usize>,
+    at_init: bool,
+    noun: Option<&'static str>,
 }
 
 impl View {
@@ -69,10 +81,10 @@ impl View {
         let mut order = Vec::new();
         if let Some((mut wrapper, backends)) = built {
             for b in backends {
-                order.push((b.header, b.whole, b.at_init));
+                order.push((b.header, b.whole, b.at_init, b.noun));
                 wrapper.block.body.push(b.block);
             }
-            order.insert(0, (wrapper.header, wrapper.whole, false));
+            order.insert(0, (wrapper.header, wrapper.whole, false, wrapper.noun));
             parsed.insert(0, wrapper.block);
         }
         let body: Body = parsed.into_iter().collect();
@@ -94,7 +106,13 @@ impl View {
             view.spans = addresses
                 .into_iter()
                 .zip(order)
-                .map(|(a, (h, w, i))| (a, h, w, i))
+                .map(|(address, (header, whole, at_init, noun))| BuiltSpan {
+                    address,
+                    header,
+                    whole,
+                    at_init,
+                    noun,
+                })
                 .collect();
         }
         view
@@ -103,6 +121,11 @@ impl View {
     pub fn with_evaluated(mut self, evaluated: Vec<(Range<usize>, bool)>) -> View {
         self.evaluated = evaluated;
         self
+    }
+
+    fn built(&self, block: &Block) -> Option<&BuiltSpan> {
+        let address = block as *const Block as usize;
+        self.spans.iter().find(|s| s.address == address)
     }
 
     pub fn with_superseded(mut self, superseded: Vec<Range<usize>>) -> View {
@@ -124,17 +147,27 @@ impl View {
 
     /// The header and whole range of a block the reader built, by identity.
     pub fn block_spans(&self, block: &Block) -> Option<(Range<usize>, Range<usize>)> {
-        let address = block as *const Block as usize;
-        self.spans
-            .iter()
-            .find(|(a, ..)| *a == address)
-            .map(|(_, h, w, _)| (h.clone(), w.clone()))
+        self.built(block)
+            .map(|s| (s.header.clone(), s.whole.clone()))
     }
 
     /// Whether a backend block the reader built is passed at init ([`Built::at_init`]).
     pub fn passed_at_init(&self, block: &Block) -> bool {
-        let address = block as *const Block as usize;
-        self.spans.iter().any(|(a, .., i)| *a == address && *i)
+        self.built(block).is_some_and(|s| s.at_init)
+    }
+
+    /// How messages name what a block the reader built is written as ([`Built::noun`]).
+    pub fn block_noun(&self, block: &Block) -> Option<&'static str> {
+        self.built(block).and_then(|s| s.noun)
+    }
+
+    /// The [`Built::noun`] of the innermost built block written around `offset`.
+    pub fn noun_at(&self, offset: usize) -> Option<&'static str> {
+        self.spans
+            .iter()
+            .rev()
+            .filter(|s| s.whole.contains(&offset))
+            .find_map(|s| s.noun)
     }
 
     /// Whether the expression part at `span` is evaluated before Terraform reads the file
@@ -164,6 +197,7 @@ pub fn build_block(
         header,
         whole,
         at_init: false,
+        noun: None,
     }
 }
 

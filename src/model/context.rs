@@ -317,14 +317,18 @@ impl<'a> ModuleContext<'a> {
                         None => c.partial.map(|p| format!("in `{}`", p.file_name())),
                     })
                     .collect();
-                format!("in the backend block, {}", origins.join(", or "))
+                format!("in {}, {}", config.block_noun(), origins.join(", or "))
             } else {
                 let names: Vec<String> = group
                     .iter()
                     .filter_map(|c| c.partial)
                     .map(|p| format!("`{}`", p.file_name()))
                     .collect();
-                format!("in the backend block or in any of {}", names.join(", "))
+                format!(
+                    "in {} or in any of {}",
+                    config.block_noun(),
+                    names.join(", ")
+                )
             };
             out.push(Missing { config, place });
         }

@@ -82,6 +82,23 @@ impl<'a> BlockRef<'a> {
             .is_some_and(|v| v.passed_at_init(self.block))
     }
 
+    /// How messages name the block: "the backend block", "the `terraform` block", or what
+    /// its reader says it is written as ("the `config` map", "the `s3` object").
+    pub fn noun(&self) -> String {
+        if let Some(noun) = self
+            .file
+            .view
+            .as_ref()
+            .and_then(|v| v.block_noun(self.block))
+        {
+            return noun.to_string();
+        }
+        match self.block.ident.value().as_str() {
+            "backend" => "the backend block".to_string(),
+            other => format!("the `{other}` block"),
+        }
+    }
+
     /// A `generate` heredoc's backend that the same Terragrunt file's `remote_state`
     /// configures again ([`crate::input::view::View::is_superseded`]).
     pub fn superseded(&self) -> bool {
@@ -138,6 +155,21 @@ impl<'a> Arg<'a> {
             return cli.value_span.clone();
         }
         self.attr.value.span().unwrap_or_else(|| self.span())
+    }
+
+    /// How messages name where the argument is written: "the backend block" (or what the
+    /// reader says a configuration is written as: "the `config` map", "the `s3` object"), or
+    /// the partial file, "`prod.s3.tfbackend`".
+    pub fn place(&self) -> String {
+        if !self.file.kind.is_config() {
+            return format!("`{}`", self.file.file_name());
+        }
+        let noun = self
+            .file
+            .view
+            .as_ref()
+            .and_then(|v| v.noun_at(self.span().start));
+        noun.unwrap_or("the backend block").to_string()
     }
 
     pub(crate) fn of(file: &'a SourceFile, attr: &'a Attribute) -> Self {

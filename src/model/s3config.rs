@@ -137,19 +137,27 @@ impl<'a> S3Config<'a> {
     }
 
     /// "in the backend block", "in the backend block or in `prod.s3.tfbackend`", "in the
-    /// backend block or by `terraform init` in `deploy.yml`".
+    /// backend block or by `terraform init` in `deploy.yml`"; the block named as its reader
+    /// names it ([`BlockRef::noun`]: "in the `config` map").
     pub fn where_missing(&self) -> String {
+        let noun = self.block_noun();
         if let Some(text) = self.init_origin() {
-            return format!("in the backend block or {text}");
+            return format!("in {noun} or {text}");
         }
         match (self.block, self.partial) {
             (Some(_), Some(p)) => {
-                format!("in the backend block or in `{}`", p.file_name())
+                format!("in {noun} or in `{}`", p.file_name())
             }
-            (Some(_), None) => "in the backend block".into(),
+            (Some(_), None) => format!("in {noun}"),
             (None, Some(p)) => format!("in `{}`", p.file_name()),
             (None, None) => String::new(),
         }
+    }
+
+    /// How messages name the configuration's block ([`BlockRef::noun`]).
+    pub fn block_noun(&self) -> String {
+        self.block
+            .map_or_else(|| "the backend block".to_string(), |b| b.noun())
     }
 
     /// Where an init configuration's settings come from: "by `terraform init` in `x.yml`

@@ -30,16 +30,12 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
             if !seen_blocks.contains(&(b.block as *const Block)) {
                 seen_blocks.push(b.block);
                 for block in b.block.body.blocks() {
-                    report(
-                        ctx,
-                        sink,
-                        BlockRef {
-                            file: b.file,
-                            block,
-                        },
-                        &b.block.body,
-                        false,
-                    );
+                    let nested = BlockRef {
+                        file: b.file,
+                        block,
+                    };
+                    let inside = (b.noun(), "Unsupported block type");
+                    report(ctx, sink, nested, &b.block.body, inside);
                 }
             }
         }
@@ -48,7 +44,12 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
                 seen_partials.push(p);
                 if let Some(body) = p.body() {
                     for block in body.blocks() {
-                        report(ctx, sink, BlockRef { file: p, block }, body, true);
+                        // A partial file is read as plain attributes.
+                        let inside = (
+                            format!("`{}`", p.file_name()),
+                            "Blocks are not allowed here",
+                        );
+                        report(ctx, sink, BlockRef { file: p, block }, body, inside);
                     }
                 }
             }
@@ -56,18 +57,17 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
     }
 }
 
-fn report(ctx: &ModuleContext, sink: &mut Sink, nested: BlockRef, parent: &Body, in_partial: bool) {
+/// A nested block in a `parent` body: `inside` names the body ("the backend block", a partial
+/// file), with what the engine says of a block there.
+fn report(
+    ctx: &ModuleContext,
+    sink: &mut Sink,
+    nested: BlockRef,
+    parent: &Body,
+    (inside, says): (String, &str),
+) {
     let tool = engine_name(ctx.engine);
     let name = nested.block.ident.value().as_str();
-    // A partial file is read as plain attributes.
-    let (inside, says) = if in_partial {
-        (
-            format!("`{}`", nested.file.file_name()),
-            "Blocks are not allowed here",
-        )
-    } else {
-        ("the backend block".to_string(), "Unsupported block type")
-    };
     let known = s3_argument(name).filter(|a| a.status(ctx.engine).is_accepted());
     let diagnostic = match known {
         Some(arg) => {

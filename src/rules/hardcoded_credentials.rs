@@ -28,11 +28,7 @@ fn check(ctx: &ModuleContext, sink: &mut Sink) {
         if matches!(literal, Literal::Null | Literal::Str("")) {
             continue;
         }
-        let place = if arg.file.kind.is_config() {
-            "the backend block".to_string()
-        } else {
-            format!("`{}`", arg.file.file_name())
-        };
+        let place = arg.place();
         // Never the value itself: only the argument's name.
         let message = if literal.as_str().is_some() {
             format!("`{name}` is hardcoded in {place}")
