@@ -56,6 +56,7 @@ pub fn run(
     // (keyed so) name modules.
     let paired = !pairings.pairings.is_empty();
     let canonical = roots.len() > 1 || paired;
+    let claimed = pairings.claimed();
     let state = State {
         seen: Mutex::new(HashMap::new()),
         errors: Mutex::new(Vec::new()),
@@ -67,7 +68,11 @@ pub fn run(
         pending: Mutex::new(Vec::new()),
         inline: Mutex::new(None),
         pairings: pairings.as_ref(),
-        claimed: pairings.claimed(),
+        claimed_names: claimed
+            .keys()
+            .filter_map(|f| f.file_name().map(|n| n.to_os_string()))
+            .collect(),
+        claimed,
         brought: Mutex::new(BTreeSet::new()),
         paired: pairings.pairings.iter().map(|p| p.module.clone()).collect(),
         extra_files: Mutex::new(HashMap::new()),
@@ -267,6 +272,8 @@ struct State<'a> {
     /// the modules it is passed to).
     pairings: &'a Pairings,
     claimed: HashMap<PathBuf, BTreeSet<PathBuf>>,
+    /// The file names of `claimed`: a walked file by another name is not looked up.
+    claimed_names: HashSet<std::ffi::OsString>,
     /// The modules some pairing names.
     paired: HashSet<PathBuf>,
     /// How many partial files init commands bring into a module from other directories.
@@ -346,7 +353,11 @@ impl BatchSink for State<'_> {
         // A partial file init commands pass to other modules is theirs, not its directory's.
         if !self.claimed.is_empty() {
             batch.files.retain(|f| {
-                let file = key.join(f.path.file_name().unwrap_or_default());
+                let name = f.path.file_name().unwrap_or_default();
+                if !self.claimed_names.contains(name) {
+                    return true;
+                }
+                let file = key.join(name);
                 let Some(modules) = self.claimed.get(&file) else {
                     return true;
                 };
