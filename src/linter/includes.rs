@@ -61,9 +61,12 @@ pub fn children<'a>(
     roots: &HashSet<PathBuf>,
     includers: &'a [Includer],
 ) -> HashMap<PathBuf, Vec<&'a Includer>> {
+    // The folders root files sit in, built once: a walk up from an includer asks it per
+    // folder instead of scanning every root (includers × roots).
+    let root_folders: HashSet<&Path> = roots.iter().filter_map(|r| r.parent()).collect();
     let mut out: HashMap<PathBuf, Vec<&Includer>> = HashMap::new();
     for includer in includers {
-        if let Some(root) = resolve(includer, roots) {
+        if let Some(root) = resolve(includer, roots, &root_folders) {
             out.entry(root).or_default().push(includer);
         }
     }
@@ -78,7 +81,11 @@ pub fn children<'a>(
 /// looks in each folder above the includer's, nearest first: a file of that name found on
 /// the way that is no root of the run (it configures no s3 backend) is the one Terragrunt
 /// includes. Only folders below a root's own are looked in.
-fn resolve(includer: &Includer, roots: &HashSet<PathBuf>) -> Option<PathBuf> {
+fn resolve(
+    includer: &Includer,
+    roots: &HashSet<PathBuf>,
+    root_folders: &HashSet<&Path>,
+) -> Option<PathBuf> {
     let dir = normalize(&includer.module);
     match &includer.include {
         Include::Path(path) => Some(normalize(&dir.join(path))).filter(|p| roots.contains(p)),
@@ -89,9 +96,7 @@ fn resolve(includer: &Includer, roots: &HashSet<PathBuf>) -> Option<PathBuf> {
                 if roots.contains(&candidate) {
                     return Some(candidate);
                 }
-                let below_a_root = roots
-                    .iter()
-                    .any(|r| r.parent().is_some_and(|p| folder.starts_with(p)));
+                let below_a_root = folder.ancestors().any(|a| root_folders.contains(a));
                 if !below_a_root || candidate.is_file() {
                     return None;
                 }

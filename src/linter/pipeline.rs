@@ -145,23 +145,20 @@ pub fn lint_module(module: &Module, options: &Options) -> ModuleOutcome {
     let config = &options.config;
     let mut sink = Sink::new();
     for file in module.all_files() {
-        if let Err(failure) = &file.parsed {
+        // A file that did not parse, and the part of a file past what its reader reads.
+        let failed = file.parsed.as_ref().err().map(|f| (f, "here"));
+        let unread = file.view.as_ref().and_then(|v| v.unread.as_ref());
+        for (failure, label) in failed
+            .into_iter()
+            .chain(unread.map(|u| (u, "not read from here")))
+        {
             sink.report(
                 &pipeline::PARSE_ERROR,
                 file,
                 failure.span.clone(),
                 failure.message.clone(),
             )
-            .with_label("here");
-        }
-        if let Some(unread) = file.view.as_ref().and_then(|v| v.unread.as_ref()) {
-            sink.report(
-                &pipeline::PARSE_ERROR,
-                file,
-                unread.span.clone(),
-                unread.message.clone(),
-            )
-            .with_label("not read from here");
+            .with_label(label);
         }
     }
     let ctx = ModuleContext::new(module, &options.settings);
